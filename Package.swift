@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The numeric targets are compiled with optimisation even in debug builds, so that
+// `swift test` runs the real network in seconds instead of minutes.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .debug)),
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Trilobite",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "trilobite", targets: ["trilobite"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Attacks", targets: ["Attacks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CBLIS", path: "Sources/CBLIS",
+                       providers: [.apt(["libblis-dev"])]),
+        .target(name: "Imaging", dependencies: ["CPNG", "CJPEG"], swiftSettings: numericSettings),
+        .target(name: "Engine", dependencies: ["Imaging", "CBLIS"], swiftSettings: numericSettings),
+        .target(name: "Attacks", dependencies: [], swiftSettings: numericSettings),
+        .executableTarget(name: "trilobite", dependencies: [
+            "Engine", "Attacks", "Imaging",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"],
+                    resources: [.copy("Fixtures")], swiftSettings: numericSettings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Imaging"],
+                    resources: [.copy("Fixtures")], swiftSettings: numericSettings),
+        .testTarget(name: "AttacksTests", dependencies: ["Attacks"],
+                    resources: [.copy("Fixtures")], swiftSettings: numericSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

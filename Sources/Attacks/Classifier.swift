@@ -1,0 +1,21 @@
+/// What an attack needs from a network: logits for a batch of images and the gradient of a
+/// scalar loss of the logits with respect to the image pixels.
+///
+/// Images are on the [0,1] scale (pixel / 255), laid out as `count × side × side × 3`
+/// (row-major, interleaved RGB), so that ε bounds and the 8-bit grid (k / 255) are expressed
+/// in the units torchattacks and Foolbox use. A conforming type maps them to its own input units.
+public protocol Classifier: AnyObject {
+    /// Height and width of the square images the network takes.
+    var imageSide: Int { get }
+    /// Number of output classes.
+    var classCount: Int { get }
+    /// Logits, `count × classCount`.
+    func logits(images: [Float], count: Int) throws -> [Float]
+    /// Runs the network forward, asks `lossGradient` for d loss / d logits (`count × classCount`)
+    /// given the logits, and back-propagates it to the images.
+    /// Returns the logits and d loss / d images (`count × side × side × 3`, [0,1] units).
+    func logitsAndGradient(
+        images: [Float], count: Int,
+        lossGradient: ([Float]) -> [Float]
+    ) throws -> (logits: [Float], gradient: [Float])
+}

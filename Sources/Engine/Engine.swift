@@ -1,0 +1,2 @@
+// Placeholder while the engine is written.
+public enum EngineInfo { public static let version = "0" }

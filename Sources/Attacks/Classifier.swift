@@ -9,6 +9,10 @@ public protocol Classifier: AnyObject {
     var imageSide: Int { get }
     /// Number of output classes.
     var classCount: Int { get }
+    /// Model-input units per [0,1] image unit (255/128 for EfficientNet-Lite, whose input is
+    /// `(pixel − 127) / 128`). Used to state bounds in model units and to run the talk's update,
+    /// which was written in model units.
+    var modelInputScale: Float { get }
     /// Logits, `count × classCount`.
     func logits(images: [Float], count: Int) throws -> [Float]
     /// Runs the network forward, asks `lossGradient` for d loss / d logits (`count × classCount`)

@@ -24,10 +24,10 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg-dev"])]),
-        .systemLibrary(name: "CBLIS", path: "Sources/CBLIS",
-                       providers: [.apt(["libblis-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Imaging", dependencies: ["CPNG", "CJPEG"], swiftSettings: numericSettings),
-        .target(name: "Engine", dependencies: ["Imaging", "CBLIS"], swiftSettings: numericSettings),
+        .target(name: "Engine", dependencies: ["Imaging", "COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "Attacks", dependencies: [], swiftSettings: numericSettings),
         .executableTarget(name: "trilobite", dependencies: [
             "Engine", "Attacks", "Imaging",

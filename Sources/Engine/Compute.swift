@@ -1,0 +1,134 @@
+import COpenBLAS
+import Dispatch
+import Foundation
+
+/// Splits work over the machine's cores. The engine calls OpenBLAS single-threaded from each of
+/// its own workers: at batch 1 most of EfficientNet's matrices are too small for OpenBLAS's
+/// threading to pay off, and one split for every kernel keeps results deterministic.
+enum Compute {
+    static let threadCount: Int = {
+        openblas_set_num_threads(1)
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
+
+    /// Runs `body(i)` for `i` in `0..<count`, spread over the cores.
+    @inline(__always)
+    static func parallel(_ count: Int, _ body: (Int) -> Void) {
+        if count == 1 {
+            body(0)
+        } else {
+            // The workers touch disjoint parts of buffers the caller owns and all finish before
+            // this returns, which the compiler cannot see through raw pointers.
+            withoutActuallyEscaping(body) { body in
+                let shared = UncheckedSendable(value: body)
+                DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
+            }
+        }
+    }
+
+    /// Splits `0..<total` into `parts` contiguous ranges whose bounds are multiples of `granule`.
+    @inline(__always)
+    static func chunk(_ index: Int, of parts: Int, total: Int, granule: Int = 1) -> Range<Int> {
+        let perPart = ((total + parts - 1) / parts + granule - 1) / granule * granule
+        let lower = min(total, index * perPart)
+        return lower..<min(total, lower + perPart)
+    }
+
+    /// `C[m×n] = A[m×k] · op(B)` where `op(B)` is `B[k×n]`, or `Bᵀ` for `B[n×k]` when
+    /// `transposeB`; all row-major. The rows (or, for short matrices, the columns) are split over
+    /// the cores, and `epilogue(rows, columns)` runs on each finished block from the same worker
+    /// while it is still in cache (bias, ReLU6, residual). `prologue(rows)` prepares rows of A
+    /// (ReLU6's mask in the backward pass) before they are read.
+    static func gemm(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, b: UnsafePointer<Float>, transposeB: Bool,
+        c: UnsafeMutablePointer<Float>,
+        epilogue: (Range<Int>, Range<Int>) -> Void = { _, _ in },
+        prologue: ((Range<Int>) -> Void)? = nil
+    ) {
+        let parts = threadCount
+        let splitRows = m >= 32 * parts || n < 16 * parts
+        let ldb = transposeB ? k : n
+        if !splitRows, let prologue {
+            // Every column block reads all rows of A, so A must be finished before any starts.
+            parallel(parts) { part in prologue(chunk(part, of: parts, total: m, granule: 4)) }
+        }
+        parallel(splitRows ? min(parts, m) : parts) { part in
+            if splitRows {
+                let rows = chunk(part, of: parts, total: m, granule: 4)
+                guard !rows.isEmpty else { return }
+                prologue?(rows)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                            Int32(rows.count), Int32(n), Int32(k), 1,
+                            a + rows.lowerBound * k, Int32(k), b, Int32(ldb), 0,
+                            c + rows.lowerBound * n, Int32(n))
+                epilogue(rows, 0..<n)
+            } else {
+                let columns = chunk(part, of: parts, total: n, granule: 16)
+                guard !columns.isEmpty else { return }
+                let bBlock = transposeB ? b + columns.lowerBound * k : b + columns.lowerBound
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                            Int32(m), Int32(columns.count), Int32(k), 1,
+                            a, Int32(k), bBlock, Int32(ldb), 0,
+                            c + columns.lowerBound, Int32(n))
+                epilogue(0..<m, columns)
+            }
+        }
+    }
+
+    /// Multiplies `gradient` by ReLU6's derivative, read off the layer's output: 1 where
+    /// 0 < y < 6, else 0 (the same strict inequalities as PyTorch's hardtanh backward).
+    @inline(__always)
+    static func maskReLU6(_ gradient: UnsafeMutablePointer<Float>, output: UnsafePointer<Float>, range: Range<Int>) {
+        var i = range.lowerBound
+        let end = range.upperBound
+        let zero = SIMD8<Float>(repeating: 0), six = SIMD8<Float>(repeating: 6)
+        while i + 8 <= end {
+            let y = UnsafeRawPointer(output + i).loadUnaligned(as: SIMD8<Float>.self)
+            var g = UnsafeRawPointer(gradient + i).loadUnaligned(as: SIMD8<Float>.self)
+            g.replace(with: zero, where: (y .<= zero) .| (y .>= six))
+            UnsafeMutableRawPointer(gradient + i).storeBytes(of: g, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < end {
+            if !(output[i] > 0 && output[i] < 6) { gradient[i] = 0 }
+            i += 1
+        }
+    }
+
+    /// Adds `bias[column]` to every row of the block and optionally clamps to [0, 6].
+    @inline(__always)
+    static func addBias(
+        _ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Range<Int>, columns: Range<Int>,
+        bias: UnsafePointer<Float>, relu6: Bool
+    ) {
+        let zero = SIMD8<Float>(repeating: 0), six = SIMD8<Float>(repeating: 6)
+        for row in rows {
+            let line = c + row * ldc
+            var j = columns.lowerBound
+            while j + 8 <= columns.upperBound {
+                var v = UnsafeRawPointer(line + j).loadUnaligned(as: SIMD8<Float>.self)
+                v += UnsafeRawPointer(bias + j).loadUnaligned(as: SIMD8<Float>.self)
+                if relu6 { v = v.clamped(lowerBound: zero, upperBound: six) }
+                UnsafeMutableRawPointer(line + j).storeBytes(of: v, as: SIMD8<Float>.self)
+                j += 8
+            }
+            while j < columns.upperBound {
+                let v = line[j] + bias[j]
+                line[j] = relu6 ? min(max(v, 0), 6) : v
+                j += 1
+            }
+        }
+    }
+
+    /// Which backend does the matrix products, for reports.
+    static var backendDescription: String {
+        if let name = openblas_get_corename() { return "OpenBLAS (\(String(cString: name)) kernels)" }
+        return "OpenBLAS"
+    }
+}
+
+/// Lets a closure over raw pointers cross into the worker threads of ``Compute/parallel(_:_:)``.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+}

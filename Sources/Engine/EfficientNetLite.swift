@@ -1,0 +1,268 @@
+import Foundation
+
+/// The EfficientNet-Lite models whose ImageNet weights ship in `Weights/`.
+public enum ModelVariant: String, CaseIterable, Sendable, Codable {
+    case lite0, lite2
+
+    /// The side of the square images the model was trained on.
+    public var inputSize: Int {
+        switch self {
+        case .lite0: return 224
+        case .lite2: return 260
+        }
+    }
+
+    public var weightsFileName: String { "\(rawValue).safetensors" }
+    public var displayName: String { "EfficientNet-Lite\(rawValue.dropFirst(4))" }
+}
+
+/// EfficientNet-Lite's architecture with its BatchNorm-folded weights: immutable, shared freely
+/// between threads. Each thread runs it through its own ``EfficientNetLite``.
+public struct EfficientNetLiteWeights: Sendable {
+    public let inputSize: Int
+    public let classCount: Int
+    /// Where the weights were read from.
+    public let path: String
+    let stem: StemConvolution
+    let blocks: [InvertedResidualBlock]
+    let head: PointwiseConvolution
+    let classifier: PooledClassifier
+
+    /// Builds the network described by the tensors of an EfficientNet-Lite checkpoint (the
+    /// `_conv_stem`, `_blocks.N.*`, `_conv_head`, `_fc` names of the PyTorch port).
+    public init(file: SafeTensorsFile, inputSize: Int) throws {
+        self.inputSize = inputSize
+        path = file.path
+        stem = try StemConvolution(file: file, weight: "_conv_stem.weight", batchNorm: "_bn0")
+        let blockIndices = file.tensors.keys.compactMap { name -> Int? in
+            guard name.hasPrefix("_blocks.") else { return nil }
+            return Int(name.dropFirst("_blocks.".count).prefix { $0 != "." })
+        }
+        guard let lastBlock = blockIndices.max() else {
+            throw EngineError.missingTensor(path: file.path, name: "_blocks.0._depthwise_conv.weight")
+        }
+        // Stages are runs of blocks with the same output width; the first block of stages 2, 3, 4
+        // and 6 halves the resolution (EfficientNet-B0's layout, which every Lite variant keeps).
+        var blocks: [InvertedResidualBlock] = []
+        var stage = 1
+        var previousWidth: Int?
+        for index in 0...lastBlock {
+            let width = try file.tensor("_blocks.\(index)._project_conv.weight").shape[0]
+            let startsStage = previousWidth != nil && previousWidth != width
+            if startsStage { stage += 1 }
+            let stride = (startsStage || index == 0) && [2, 3, 4, 6].contains(stage) ? 2 : 1
+            blocks.append(try InvertedResidualBlock(file: file, index: index, stride: stride))
+            previousWidth = width
+        }
+        self.blocks = blocks
+        head = try PointwiseConvolution(file: file, weight: "_conv_head.weight", batchNorm: "_bn1", relu6: true)
+        classifier = try PooledClassifier(file: file, weight: "_fc.weight", bias: "_fc.bias")
+        classCount = classifier.classes
+        var channels = stem.outChannels
+        for (index, block) in blocks.enumerated() {
+            guard block.inChannels == channels else {
+                throw EngineError.unexpectedShape(path: file.path, name: "_blocks.\(index)", expected: [channels], found: [block.inChannels])
+            }
+            channels = block.outChannels
+        }
+        guard head.inChannels == channels, classifier.features == head.outChannels else {
+            throw EngineError.unexpectedShape(path: file.path, name: "_conv_head.weight",
+                                              expected: [classifier.features, channels, 1, 1], found: [head.outChannels, head.inChannels, 1, 1])
+        }
+    }
+
+    /// Reads `Weights/<variant>.safetensors` from `directory`.
+    public init(variant: ModelVariant, directory: String) throws {
+        let file = try SafeTensorsFile(contentsOf: (directory as NSString).appendingPathComponent(variant.weightsFileName))
+        try self.init(file: file, inputSize: variant.inputSize)
+    }
+
+    /// Multiply-adds of one forward pass at batch 1, for GFLOP/s reports.
+    public var multiplyAddsPerImage: Int {
+        var side = stem.outputSide(inputSize)
+        var total = side * side * stem.outChannels * stem.columnsPerPixel
+        for block in blocks {
+            if let expansion = block.expansion { total += side * side * expansion.inChannels * expansion.outChannels }
+            let outSide = block.depthwise.outputSide(side)
+            total += outSide * outSide * block.expandedChannels * block.depthwise.kernel * block.depthwise.kernel
+            total += outSide * outSide * block.expandedChannels * block.outChannels
+            side = outSide
+        }
+        total += side * side * head.inChannels * head.outChannels + classifier.features * classifier.classes
+        return total
+    }
+}
+
+/// Runs an ``EfficientNetLiteWeights`` forward and backward to its input. It owns the buffers
+/// for one batch size (allocated once, reused by every call), so one instance serves one thread.
+///
+/// Input and input gradient are NHWC, `batch × side × side × 3`, in model units
+/// `(pixel − 127) / 128`.
+public final class EfficientNetLite {
+    public let weights: EfficientNetLiteWeights
+    private var workspace: Workspace?
+
+    public init(_ weights: EfficientNetLiteWeights) {
+        self.weights = weights
+    }
+
+    public var inputSize: Int { weights.inputSize }
+    public var classCount: Int { weights.classCount }
+
+    /// Logits, `batch × classCount`.
+    public func logits(input: [Float], batch: Int) throws -> [Float] {
+        let workspace = try prepare(input: input, batch: batch)
+        forward(input, workspace)
+        return Array(UnsafeBufferPointer(start: workspace.logits, count: batch * classCount))
+    }
+
+    /// Runs forward, asks `lossGradient` for d loss / d logits (`batch × classCount`) given the
+    /// logits, and returns the logits with d loss / d input (`batch × side × side × 3`).
+    public func logitsAndInputGradient(
+        input: [Float], batch: Int, lossGradient: ([Float]) throws -> [Float]
+    ) throws -> (logits: [Float], gradient: [Float]) {
+        let workspace = try prepare(input: input, batch: batch)
+        forward(input, workspace)
+        let logits = Array(UnsafeBufferPointer(start: workspace.logits, count: batch * classCount))
+        let logitGradient = try lossGradient(logits)
+        guard logitGradient.count == logits.count else {
+            throw EngineError.badInput("the loss gradient has \(logitGradient.count) values for \(logits.count) logits")
+        }
+        var gradient = [Float](repeating: 0, count: input.count)
+        logitGradient.withUnsafeBufferPointer { dlogits in
+            gradient.withUnsafeMutableBufferPointer { dx in
+                backward(dlogits.baseAddress!, workspace, into: dx.baseAddress!)
+            }
+        }
+        return (logits, gradient)
+    }
+
+    private func prepare(input: [Float], batch: Int) throws -> Workspace {
+        let side = inputSize
+        guard batch >= 1 else { throw EngineError.badInput("batch size must be at least 1, got \(batch)") }
+        guard input.count == batch * side * side * 3 else {
+            throw EngineError.badInput("the input has \(input.count) values; \(batch) image(s) of \(side)×\(side)×3 need \(batch * side * side * 3)")
+        }
+        if let workspace, workspace.batch == batch { return workspace }
+        let fresh = Workspace(weights: weights, batch: batch)
+        workspace = fresh
+        return fresh
+    }
+
+    private func forward(_ input: [Float], _ w: Workspace) {
+        let batch = w.batch
+        input.withUnsafeBufferPointer { x in
+            weights.stem.forward(x.baseAddress!, batch: batch, side: inputSize, columns: w.stemColumns, into: w.stemOutput)
+        }
+        var side = weights.stem.outputSide(inputSize)
+        var current = UnsafePointer(w.stemOutput)
+        for (block, buffers) in zip(weights.blocks, w.blocks) {
+            block.forward(current, batch: batch, side: side, buffers: buffers)
+            current = UnsafePointer(buffers.output)
+            side = block.depthwise.outputSide(side)
+        }
+        weights.head.forward(current, pixels: batch * side * side, into: w.headOutput)
+        weights.classifier.forward(w.headOutput, batch: batch, pixels: side * side, pooled: w.pooled, logits: w.logits)
+    }
+
+    private func backward(_ dlogits: UnsafePointer<Float>, _ w: Workspace, into dx: UnsafeMutablePointer<Float>) {
+        let batch = w.batch
+        let finalSide = w.sides.last ?? 1
+        weights.classifier.backward(logitGradient: dlogits, batch: batch, pixels: finalSide * finalSide,
+                                    pooledGradient: w.pooled, inputGradient: w.headGradient)
+        var gradient = w.gradientA, spare = w.gradientB
+        weights.head.backward(outputGradient: w.headGradient, output: w.headOutput,
+                              pixels: batch * finalSide * finalSide, inputGradient: gradient)
+        for index in weights.blocks.indices.reversed() {
+            weights.blocks[index].backward(outputGradient: gradient, batch: batch, side: w.sides[index], buffers: w.blocks[index],
+                                           depthwiseGradient: w.depthwiseGradient, expandedGradient: w.expandedGradient,
+                                           inputGradient: spare)
+            swap(&gradient, &spare)
+        }
+        weights.stem.backward(outputGradient: gradient, output: w.stemOutput, batch: batch, side: inputSize,
+                              columns: w.stemColumns, inputGradient: dx)
+    }
+}
+
+/// Every buffer of one batch size, carved out of a single allocation.
+final class Workspace {
+    let batch: Int
+    /// Input side of each block, then the side after the last one.
+    let sides: [Int]
+    let stemColumns: UnsafeMutablePointer<Float>
+    let stemOutput: UnsafeMutablePointer<Float>
+    let blocks: [InvertedResidualBlock.Buffers]
+    let headOutput: UnsafeMutablePointer<Float>
+    let pooled: UnsafeMutablePointer<Float>
+    let logits: UnsafeMutablePointer<Float>
+    let headGradient: UnsafeMutablePointer<Float>
+    let gradientA: UnsafeMutablePointer<Float>
+    let gradientB: UnsafeMutablePointer<Float>
+    let depthwiseGradient: UnsafeMutablePointer<Float>
+    let expandedGradient: UnsafeMutablePointer<Float>
+    private let storage: UnsafeMutablePointer<Float>
+    let floatCount: Int
+
+    init(weights: EfficientNetLiteWeights, batch: Int) {
+        self.batch = batch
+        // First pass: sizes (in floats, each rounded up to 16 for aligned vector loads).
+        var sizes: [Int] = []
+        func reserve(_ count: Int) -> Int { sizes.append((count + 15) / 16 * 16); return sizes.count - 1 }
+        let stemSide = weights.stem.outputSide(weights.inputSize)
+        let stemColumnsSlot = reserve(batch * stemSide * stemSide * weights.stem.columnsPerPixel)
+        let stemOutputSlot = reserve(batch * stemSide * stemSide * weights.stem.outChannels)
+        var side = stemSide
+        var sides: [Int] = []
+        var blockSlots: [(Int?, Int, Int)] = []
+        var largestActivation = batch * stemSide * stemSide * weights.stem.outChannels
+        var largestDepthwise = 0, largestExpanded = 0
+        for block in weights.blocks {
+            sides.append(side)
+            let outSide = block.depthwise.outputSide(side)
+            let expandedCount = batch * side * side * block.expandedChannels
+            let expandedSlot = block.expansion == nil ? nil : reserve(expandedCount)
+            let depthwiseCount = batch * outSide * outSide * block.expandedChannels
+            let outputCount = batch * outSide * outSide * block.outChannels
+            blockSlots.append((expandedSlot, reserve(depthwiseCount), reserve(outputCount)))
+            largestActivation = max(largestActivation, outputCount)
+            largestDepthwise = max(largestDepthwise, depthwiseCount)
+            largestExpanded = max(largestExpanded, expandedCount)
+            side = block.depthwise.outputSide(side)
+        }
+        sides.append(side)
+        self.sides = sides
+        let headCount = batch * side * side * weights.head.outChannels
+        let headSlot = reserve(headCount)
+        let pooledSlot = reserve(batch * max(weights.classifier.features, weights.head.outChannels))
+        let logitsSlot = reserve(batch * weights.classCount)
+        let headGradientSlot = reserve(headCount)
+        let gradientASlot = reserve(largestActivation)
+        let gradientBSlot = reserve(largestActivation)
+        let depthwiseGradientSlot = reserve(largestDepthwise)
+        let expandedGradientSlot = reserve(max(largestExpanded, 1))
+
+        floatCount = sizes.reduce(0, +)
+        storage = UnsafeMutablePointer<Float>.allocate(capacity: floatCount)
+        storage.initialize(repeating: 0, count: floatCount)
+        var offsets: [Int] = []
+        var running = 0
+        for size in sizes { offsets.append(running); running += size }
+        let base = storage
+        func slot(_ index: Int) -> UnsafeMutablePointer<Float> { base + offsets[index] }
+        stemColumns = slot(stemColumnsSlot)
+        stemOutput = slot(stemOutputSlot)
+        blocks = blockSlots.map { .init(expanded: $0.0.map(slot), depthwise: slot($0.1), output: slot($0.2)) }
+        headOutput = slot(headSlot)
+        pooled = slot(pooledSlot)
+        logits = slot(logitsSlot)
+        headGradient = slot(headGradientSlot)
+        gradientA = slot(gradientASlot)
+        gradientB = slot(gradientBSlot)
+        depthwiseGradient = slot(depthwiseGradientSlot)
+        expandedGradient = slot(expandedGradientSlot)
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+}

@@ -1,0 +1,92 @@
+/// EfficientNet's MBConv block without squeeze-excite (the "Lite" form): an optional 1×1
+/// expansion with ReLU6, a k×k depthwise convolution with ReLU6, a linear 1×1 projection, and a
+/// skip connection when the block keeps both the resolution and the channel count.
+struct InvertedResidualBlock: Sendable {
+    let expansion: PointwiseConvolution?
+    let depthwise: DepthwiseConvolution
+    let projection: PointwiseConvolution
+    let inChannels: Int
+    let outChannels: Int
+    var stride: Int { depthwise.stride }
+    var hasSkip: Bool { stride == 1 && inChannels == outChannels }
+    var expandedChannels: Int { depthwise.channels }
+
+    init(file: SafeTensorsFile, index: Int, stride: Int) throws {
+        let prefix = "_blocks.\(index)."
+        if file.tensors[prefix + "_expand_conv.weight"] != nil {
+            expansion = try PointwiseConvolution(file: file, weight: prefix + "_expand_conv.weight",
+                                                 batchNorm: prefix + "_bn0", relu6: true)
+        } else {
+            expansion = nil
+        }
+        depthwise = try DepthwiseConvolution(file: file, weight: prefix + "_depthwise_conv.weight",
+                                             batchNorm: prefix + "_bn1", stride: stride)
+        projection = try PointwiseConvolution(file: file, weight: prefix + "_project_conv.weight",
+                                              batchNorm: prefix + "_bn2", relu6: false)
+        inChannels = expansion?.inChannels ?? depthwise.channels
+        outChannels = projection.outChannels
+        if let expansion, expansion.outChannels != depthwise.channels {
+            throw EngineError.unexpectedShape(path: file.path, name: prefix + "_depthwise_conv.weight",
+                                              expected: [expansion.outChannels, 1, depthwise.kernel, depthwise.kernel],
+                                              found: [depthwise.channels, 1, depthwise.kernel, depthwise.kernel])
+        }
+        if projection.inChannels != depthwise.channels {
+            throw EngineError.unexpectedShape(path: file.path, name: prefix + "_project_conv.weight",
+                                              expected: [outChannels, depthwise.channels, 1, 1],
+                                              found: [outChannels, projection.inChannels, 1, 1])
+        }
+    }
+
+    /// The activations a block keeps for its backward pass.
+    struct Buffers {
+        /// `[batch × side × side × expanded]`, absent without an expansion (the input is used).
+        var expanded: UnsafeMutablePointer<Float>?
+        /// `[batch × out × out × expanded]`
+        var depthwise: UnsafeMutablePointer<Float>
+        /// `[batch × out × out × outChannels]`
+        var output: UnsafeMutablePointer<Float>
+    }
+
+    /// x: `[batch × side × side × in]` → buffers.output: `[batch × out × out × outChannels]`.
+    func forward(_ x: UnsafePointer<Float>, batch: Int, side: Int, buffers: Buffers) {
+        var depthwiseInput = x
+        if let expansion, let expanded = buffers.expanded {
+            expansion.forward(x, pixels: batch * side * side, into: expanded)
+            depthwiseInput = UnsafePointer(expanded)
+        }
+        depthwise.forward(depthwiseInput, batch: batch, side: side, into: buffers.depthwise)
+        let outSide = depthwise.outputSide(side)
+        projection.forward(buffers.depthwise, pixels: batch * outSide * outSide, into: buffers.output,
+                           residual: hasSkip ? x : nil)
+    }
+
+    /// doutput → dx. `dDepthwise` (`[batch × out × out × expanded]`) and `dExpanded`
+    /// (`[batch × side × side × expanded]`) are scratch; `doutput` is left intact.
+    func backward(
+        outputGradient doutput: UnsafePointer<Float>, batch: Int, side: Int, buffers: Buffers,
+        depthwiseGradient dDepthwise: UnsafeMutablePointer<Float>,
+        expandedGradient dExpanded: UnsafeMutablePointer<Float>,
+        inputGradient dx: UnsafeMutablePointer<Float>
+    ) {
+        let outSide = depthwise.outputSide(side)
+        // The projection is linear: its backward reads doutput without masking it.
+        projection.backward(outputGradient: UnsafeMutablePointer(mutating: doutput), output: buffers.output,
+                            pixels: batch * outSide * outSide, inputGradient: dDepthwise)
+        if let expansion, let expanded = buffers.expanded {
+            depthwise.backward(outputGradient: dDepthwise, output: buffers.depthwise, batch: batch, side: side,
+                               inputGradient: dExpanded)
+            expansion.backward(outputGradient: dExpanded, output: expanded, pixels: batch * side * side,
+                               inputGradient: dx)
+        } else {
+            depthwise.backward(outputGradient: dDepthwise, output: buffers.depthwise, batch: batch, side: side,
+                               inputGradient: dx)
+        }
+        if hasSkip {
+            let count = batch * side * side * inChannels
+            let parts = Compute.threadCount
+            Compute.parallel(parts) { part in
+                for i in Compute.chunk(part, of: parts, total: count, granule: 16) { dx[i] += doutput[i] }
+            }
+        }
+    }
+}

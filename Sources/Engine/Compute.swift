@@ -76,24 +76,28 @@ enum Compute {
         }
     }
 
+    // The element loops below are plain scalar code on purpose: LLVM vectorises them to the
+    // machine's full width, while the standard library's generic SIMD masks and `clamped` are
+    // not specialised and cost a function call per vector.
+
     /// Multiplies `gradient` by ReLU6's derivative, read off the layer's output: 1 where
     /// 0 < y < 6, else 0 (the same strict inequalities as PyTorch's hardtanh backward).
     @inline(__always)
     static func maskReLU6(_ gradient: UnsafeMutablePointer<Float>, output: UnsafePointer<Float>, range: Range<Int>) {
-        var i = range.lowerBound
-        let end = range.upperBound
-        let zero = SIMD8<Float>(repeating: 0), six = SIMD8<Float>(repeating: 6)
-        while i + 8 <= end {
-            let y = UnsafeRawPointer(output + i).loadUnaligned(as: SIMD8<Float>.self)
-            var g = UnsafeRawPointer(gradient + i).loadUnaligned(as: SIMD8<Float>.self)
-            g.replace(with: zero, where: (y .<= zero) .| (y .>= six))
-            UnsafeMutableRawPointer(gradient + i).storeBytes(of: g, as: SIMD8<Float>.self)
-            i += 8
+        for i in range {
+            // Two selects rather than `&&`, whose short-circuit branch would stop vectorisation.
+            let y = output[i]
+            var g = gradient[i]
+            g = y > 0 ? g : 0
+            g = y < 6 ? g : 0
+            gradient[i] = g
         }
-        while i < end {
-            if !(output[i] > 0 && output[i] < 6) { gradient[i] = 0 }
-            i += 1
-        }
+    }
+
+    /// min(max(v, 0), 6) over `count` values.
+    @inline(__always)
+    static func clampReLU6(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { values[i] = min(max(values[i], 0), 6) }
     }
 
     /// Adds `bias[column]` to every row of the block and optionally clamps to [0, 6].
@@ -102,21 +106,12 @@ enum Compute {
         _ c: UnsafeMutablePointer<Float>, ldc: Int, rows: Range<Int>, columns: Range<Int>,
         bias: UnsafePointer<Float>, relu6: Bool
     ) {
-        let zero = SIMD8<Float>(repeating: 0), six = SIMD8<Float>(repeating: 6)
         for row in rows {
             let line = c + row * ldc
-            var j = columns.lowerBound
-            while j + 8 <= columns.upperBound {
-                var v = UnsafeRawPointer(line + j).loadUnaligned(as: SIMD8<Float>.self)
-                v += UnsafeRawPointer(bias + j).loadUnaligned(as: SIMD8<Float>.self)
-                if relu6 { v = v.clamped(lowerBound: zero, upperBound: six) }
-                UnsafeMutableRawPointer(line + j).storeBytes(of: v, as: SIMD8<Float>.self)
-                j += 8
-            }
-            while j < columns.upperBound {
-                let v = line[j] + bias[j]
-                line[j] = relu6 ? min(max(v, 0), 6) : v
-                j += 1
+            if relu6 {
+                for j in columns { line[j] = min(max(line[j] + bias[j], 0), 6) }
+            } else {
+                for j in columns { line[j] += bias[j] }
             }
         }
     }

@@ -36,11 +36,20 @@ struct DepthwiseConvolution: Sendable {
         max((outputSide(inputSide) - 1) * stride + kernel - inputSide, 0) / 2
     }
 
+    /// The taps of one output position that land inside the image: `tap` runs over
+    /// `taps`, reading input coordinate `origin + tap` (origin = output · stride − pad).
+    @inline(__always)
+    private func forwardTaps(output: Int, pad: Int, side: Int) -> (origin: Int, taps: Range<Int>) {
+        let origin = output * stride - pad
+        return (origin, max(0, -origin)..<min(kernel, side - origin))
+    }
+
     /// x: `[batch × side × side × channels]` → y: `[batch × out × out × channels]`, ReLU6 applied.
     func forward(_ x: UnsafePointer<Float>, batch: Int, side: Int, into y: UnsafeMutablePointer<Float>) {
         let outSide = outputSide(side), pad = padBefore(side)
-        let channels = self.channels, kernel = self.kernel, stride = self.stride
+        let channels = self.channels, kernel = self.kernel
         let rowCount = batch * outSide
+        let vectorChannels = channels / 16 * 16
         weights.withUnsafeBufferPointer { wBuffer in
             bias.withUnsafeBufferPointer { bBuffer in
                 let w = wBuffer.baseAddress!, b = bBuffer.baseAddress!
@@ -49,52 +58,56 @@ struct DepthwiseConvolution: Sendable {
                     for row in Compute.chunk(part, of: parts, total: rowCount) {
                         let image = row / outSide, outY = row % outSide
                         let inputImage = x + image * side * side * channels
+                        let (originY, tapsY) = forwardTaps(output: outY, pad: pad, side: side)
                         for outX in 0..<outSide {
                             let out = y + (row * outSide + outX) * channels
+                            let (originX, tapsX) = forwardTaps(output: outX, pad: pad, side: side)
                             var c = 0
-                            while c < channels {
-                                let width = min(16, channels - c)
-                                var acc = SIMD16<Float>(repeating: 0)
-                                if width == 16 {
-                                    acc = UnsafeRawPointer(b + c).loadUnaligned(as: SIMD16<Float>.self)
-                                    for ky in 0..<kernel {
-                                        let inY = outY * stride + ky - pad
-                                        if inY < 0 || inY >= side { continue }
-                                        for kx in 0..<kernel {
-                                            let inX = outX * stride + kx - pad
-                                            if inX < 0 || inX >= side { continue }
-                                            let pixel = UnsafeRawPointer(inputImage + (inY * side + inX) * channels + c)
-                                                .loadUnaligned(as: SIMD16<Float>.self)
-                                            let tap = UnsafeRawPointer(w + (ky * kernel + kx) * channels + c)
-                                                .loadUnaligned(as: SIMD16<Float>.self)
-                                            acc += pixel * tap
-                                        }
-                                    }
-                                    acc = acc.clamped(lowerBound: .zero, upperBound: SIMD16(repeating: 6))
-                                    UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD16<Float>.self)
-                                } else {
-                                    for channel in c..<(c + width) {
-                                        var sum = b[channel]
-                                        for ky in 0..<kernel {
-                                            let inY = outY * stride + ky - pad
-                                            if inY < 0 || inY >= side { continue }
-                                            for kx in 0..<kernel {
-                                                let inX = outX * stride + kx - pad
-                                                if inX < 0 || inX >= side { continue }
-                                                sum += inputImage[(inY * side + inX) * channels + channel]
-                                                    * w[(ky * kernel + kx) * channels + channel]
-                                            }
-                                        }
-                                        out[channel] = min(max(sum, 0), 6)
+                            while c < vectorChannels {
+                                var acc = UnsafeRawPointer(b + c).loadUnaligned(as: SIMD16<Float>.self)
+                                for ky in tapsY {
+                                    let inputRow = inputImage + (originY + ky) * side * channels + c
+                                    let weightRow = w + ky * kernel * channels + c
+                                    for kx in tapsX {
+                                        let pixel = UnsafeRawPointer(inputRow + (originX + kx) * channels).loadUnaligned(as: SIMD16<Float>.self)
+                                        let tap = UnsafeRawPointer(weightRow + kx * channels).loadUnaligned(as: SIMD16<Float>.self)
+                                        acc += pixel * tap
                                     }
                                 }
-                                c += width
+                                UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD16<Float>.self)
+                                c += 16
                             }
+                            for channel in vectorChannels..<channels {
+                                var sum = b[channel]
+                                for ky in tapsY {
+                                    for kx in tapsX {
+                                        sum += inputImage[((originY + ky) * side + originX + kx) * channels + channel]
+                                            * w[(ky * kernel + kx) * channels + channel]
+                                    }
+                                }
+                                out[channel] = sum
+                            }
+                            Compute.clampReLU6(out, count: channels)
                         }
                     }
                 }
             }
         }
+    }
+
+    /// The taps through which input coordinate `input` reaches an output: `tap` runs over
+    /// `first, first + stride, …` below `kernel`, reaching output `(input + pad − tap) / stride`,
+    /// limited to outputs in `0..<outSide`.
+    @inline(__always)
+    private func backwardTaps(input: Int, pad: Int, outSide: Int) -> StrideTo<Int> {
+        let shifted = input + pad
+        // Largest output reached is shifted / stride at the smallest tap; keep outputs < outSide.
+        var first = shifted % stride
+        let lowestTapForRange = shifted - (outSide - 1) * stride
+        if first < lowestTapForRange {
+            first += (lowestTapForRange - first + stride - 1) / stride * stride
+        }
+        return Swift.stride(from: first, to: min(kernel, shifted + 1), by: stride)
     }
 
     /// dy: `[batch × out × out × channels]`, multiplied in place by ReLU6's mask read off `y`
@@ -112,6 +125,7 @@ struct DepthwiseConvolution: Sendable {
             Compute.maskReLU6(dy, output: y, range: Compute.chunk(part, of: parts, total: outCount, granule: 16))
         }
         let rowCount = batch * side
+        let vectorChannels = channels / 16 * 16
         weights.withUnsafeBufferPointer { wBuffer in
             let w = wBuffer.baseAddress!
             let rowParts = min(parts, rowCount)
@@ -119,52 +133,37 @@ struct DepthwiseConvolution: Sendable {
                 for row in Compute.chunk(part, of: rowParts, total: rowCount) {
                     let image = row / side, inY = row % side
                     let gradientImage = dy + image * outSide * outSide * channels
+                    let tapsY = backwardTaps(input: inY, pad: pad, outSide: outSide)
                     for inX in 0..<side {
                         let out = dx + (row * side + inX) * channels
+                        let tapsX = backwardTaps(input: inX, pad: pad, outSide: outSide)
                         var c = 0
-                        while c < channels {
-                            let width = min(16, channels - c)
-                            if width == 16 {
-                                var acc = SIMD16<Float>(repeating: 0)
-                                for ky in 0..<kernel {
-                                    let t = inY + pad - ky
-                                    if t < 0 || t % stride != 0 { continue }
-                                    let outY = t / stride
-                                    if outY >= outSide { continue }
-                                    for kx in 0..<kernel {
-                                        let u = inX + pad - kx
-                                        if u < 0 || u % stride != 0 { continue }
-                                        let outX = u / stride
-                                        if outX >= outSide { continue }
-                                        let g = UnsafeRawPointer(gradientImage + (outY * outSide + outX) * channels + c)
-                                            .loadUnaligned(as: SIMD16<Float>.self)
-                                        let tap = UnsafeRawPointer(w + (ky * kernel + kx) * channels + c)
-                                            .loadUnaligned(as: SIMD16<Float>.self)
-                                        acc += g * tap
-                                    }
-                                }
-                                UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD16<Float>.self)
-                            } else {
-                                for channel in c..<(c + width) {
-                                    var sum: Float = 0
-                                    for ky in 0..<kernel {
-                                        let t = inY + pad - ky
-                                        if t < 0 || t % stride != 0 { continue }
-                                        let outY = t / stride
-                                        if outY >= outSide { continue }
-                                        for kx in 0..<kernel {
-                                            let u = inX + pad - kx
-                                            if u < 0 || u % stride != 0 { continue }
-                                            let outX = u / stride
-                                            if outX >= outSide { continue }
-                                            sum += gradientImage[(outY * outSide + outX) * channels + channel]
-                                                * w[(ky * kernel + kx) * channels + channel]
-                                        }
-                                    }
-                                    out[channel] = sum
+                        while c < vectorChannels {
+                            var acc = SIMD16<Float>(repeating: 0)
+                            for ky in tapsY {
+                                let outY = (inY + pad - ky) / stride
+                                let gradientRow = gradientImage + outY * outSide * channels + c
+                                let weightRow = w + ky * kernel * channels + c
+                                for kx in tapsX {
+                                    let outX = (inX + pad - kx) / stride
+                                    let g = UnsafeRawPointer(gradientRow + outX * channels).loadUnaligned(as: SIMD16<Float>.self)
+                                    let tap = UnsafeRawPointer(weightRow + kx * channels).loadUnaligned(as: SIMD16<Float>.self)
+                                    acc += g * tap
                                 }
                             }
-                            c += width
+                            UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD16<Float>.self)
+                            c += 16
+                        }
+                        for channel in vectorChannels..<channels {
+                            var sum: Float = 0
+                            for ky in tapsY {
+                                for kx in tapsX {
+                                    let outY = (inY + pad - ky) / stride, outX = (inX + pad - kx) / stride
+                                    sum += gradientImage[(outY * outSide + outX) * channels + channel]
+                                        * w[(ky * kernel + kx) * channels + channel]
+                                }
+                            }
+                            out[channel] = sum
                         }
                     }
                 }

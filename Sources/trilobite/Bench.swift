@@ -1,0 +1,45 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time a forward pass and a forward + input-gradient step (median ms, release build).")
+
+    @Option(help: "Model: lite0 or lite2.")
+    var model: ModelVariant = .lite0
+
+    @Option(help: "Images per batch.")
+    var batch: Int = 1
+
+    @Option(help: "Timed runs of each kind (after 5 warm-up runs).")
+    var iterations: Int = 30
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(help: "Folder with the weights.")
+    var weights: String?
+
+    func validate() throws {
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let directory = try WeightsLocator.directory(explicit: weights)
+            let loaded = try EfficientNetLiteWeights(variant: model, directory: directory)
+            let report = try EngineBenchmark.run(weights: loaded, modelName: model.rawValue, batch: batch, iterations: iterations)
+            if json {
+                try printJSON(report)
+            } else {
+                print("\(model.displayName), batch \(report.batch), \(report.threads) threads, \(report.backend)")
+                print(String(format: "forward          median %7.2f ms   min %7.2f ms   %.1f GFLOP/s",
+                             report.forwardMedianMilliseconds, report.forwardMinimumMilliseconds, report.forwardGigaflopsPerSecond))
+                print(String(format: "forward+gradient median %7.2f ms   min %7.2f ms",
+                             report.stepMedianMilliseconds, report.stepMinimumMilliseconds))
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Trilobite: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trilobite",
+        abstract: "Adversarial examples on EfficientNet-Lite, from the terminal and as a lesson site.",
+        subcommands: [Bench.self])
+}

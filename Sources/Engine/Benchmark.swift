@@ -15,6 +15,13 @@ public struct EngineBenchmark: Codable, Sendable {
     public let stepMinimumMilliseconds: Double
     /// Multiply-adds × 2 of the forward pass divided by its median time.
     public let forwardGigaflopsPerSecond: Double
+    /// Forward median divided by the batch size.
+    public let forwardMillisecondsPerImage: Double
+    /// Mean time per pass spent in each layer kind (a separate, profiled run).
+    public let forwardSplitMilliseconds: [String: Double]
+    public let backwardSplitMilliseconds: [String: Double]
+    /// The process's peak resident memory so far (getrusage).
+    public let peakResidentMegabytes: Double
 
     public static func run(weights: EfficientNetLiteWeights, modelName: String, batch: Int = 1,
                            warmup: Int = 5, iterations: Int = 30) throws -> EngineBenchmark {
@@ -56,11 +63,30 @@ public struct EngineBenchmark: Codable, Sendable {
             sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
         let forwardMedian = median(forwardTimes)
+        let clock = LayerClock()
+        network.clock = clock
+        for _ in 0..<iterations { try step() }
+        network.clock = nil
+        func perPass(_ totals: [LayerKind: Double]) -> [String: Double] {
+            Dictionary(uniqueKeysWithValues: totals.map { ($0.key.rawValue, $0.value / Double(iterations)) })
+        }
         return EngineBenchmark(
             model: modelName, batch: batch, threads: Compute.threadCount, backend: Compute.backendDescription,
             iterations: iterations,
             forwardMedianMilliseconds: forwardMedian, forwardMinimumMilliseconds: forwardTimes.first ?? 0,
             stepMedianMilliseconds: median(stepTimes), stepMinimumMilliseconds: stepTimes.first ?? 0,
-            forwardGigaflopsPerSecond: 2 * Double(weights.multiplyAddsPerImage * batch) / (forwardMedian * 1e6))
+            forwardGigaflopsPerSecond: 2 * Double(weights.multiplyAddsPerImage * batch) / (forwardMedian * 1e6),
+            forwardMillisecondsPerImage: forwardMedian / Double(batch),
+            forwardSplitMilliseconds: perPass(clock.forward), backwardSplitMilliseconds: perPass(clock.backward),
+            peakResidentMegabytes: ProcessMemory.peakResidentMegabytes())
     }
+}
+
+/// Peak resident set size of this process in MB (Linux reports ru_maxrss in kilobytes).
+public enum ProcessMemory {
+  public static func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}
 }

@@ -101,6 +101,8 @@ public struct EfficientNetLiteWeights: Sendable {
 public final class EfficientNetLite {
     public let weights: EfficientNetLiteWeights
     private var workspace: Workspace?
+    /// Present while profiling: every pass adds its time per layer kind.
+    var clock: LayerClock?
 
     public init(_ weights: EfficientNetLiteWeights) {
         self.weights = weights
@@ -151,36 +153,49 @@ public final class EfficientNetLite {
 
     private func forward(_ input: [Float], _ w: Workspace) {
         let batch = w.batch
-        input.withUnsafeBufferPointer { x in
-            weights.stem.forward(x.baseAddress!, batch: batch, side: inputSize, columns: w.stemColumns, into: w.stemOutput)
+        clock.measure(.stem) {
+            input.withUnsafeBufferPointer { x in
+                weights.stem.forward(x.baseAddress!, batch: batch, side: inputSize, columns: w.stemColumns, into: w.stemOutput)
+            }
         }
         var side = weights.stem.outputSide(inputSize)
         var current = UnsafePointer(w.stemOutput)
         for (block, buffers) in zip(weights.blocks, w.blocks) {
-            block.forward(current, batch: batch, side: side, buffers: buffers)
+            block.forward(current, batch: batch, side: side, buffers: buffers, clock: clock)
             current = UnsafePointer(buffers.output)
             side = block.depthwise.outputSide(side)
         }
-        weights.head.forward(current, pixels: batch * side * side, into: w.headOutput)
-        weights.classifier.forward(w.headOutput, batch: batch, pixels: side * side, pooled: w.pooled, logits: w.logits)
+        let finalSide = side, last = current
+        clock.measure(.head) { weights.head.forward(last, pixels: batch * finalSide * finalSide, into: w.headOutput) }
+        clock.measure(.classifier) {
+            weights.classifier.forward(w.headOutput, batch: batch, pixels: finalSide * finalSide, pooled: w.pooled, logits: w.logits)
+        }
     }
 
     private func backward(_ dlogits: UnsafePointer<Float>, _ w: Workspace, into dx: UnsafeMutablePointer<Float>) {
         let batch = w.batch
         let finalSide = w.sides.last ?? 1
-        weights.classifier.backward(logitGradient: dlogits, batch: batch, pixels: finalSide * finalSide,
-                                    pooledGradient: w.pooled, inputGradient: w.headGradient)
+        clock.measure(.classifier, backward: true) {
+            weights.classifier.backward(logitGradient: dlogits, batch: batch, pixels: finalSide * finalSide,
+                                        pooledGradient: w.pooled, inputGradient: w.headGradient)
+        }
         var gradient = w.gradientA, spare = w.gradientB
-        weights.head.backward(outputGradient: w.headGradient, output: w.headOutput,
-                              pixels: batch * finalSide * finalSide, inputGradient: gradient)
+        let headInputGradient = gradient
+        clock.measure(.head, backward: true) {
+            weights.head.backward(outputGradient: w.headGradient, output: w.headOutput,
+                                  pixels: batch * finalSide * finalSide, inputGradient: headInputGradient)
+        }
         for index in weights.blocks.indices.reversed() {
             weights.blocks[index].backward(outputGradient: gradient, batch: batch, side: w.sides[index], buffers: w.blocks[index],
                                            depthwiseGradient: w.depthwiseGradient, expandedGradient: w.expandedGradient,
-                                           inputGradient: spare)
+                                           inputGradient: spare, clock: clock)
             swap(&gradient, &spare)
         }
-        weights.stem.backward(outputGradient: gradient, output: w.stemOutput, batch: batch, side: inputSize,
-                              columns: w.stemColumns, inputGradient: dx)
+        let stemGradient = gradient
+        clock.measure(.stem, backward: true) {
+            weights.stem.backward(outputGradient: stemGradient, output: w.stemOutput, batch: batch, side: inputSize,
+                                  columns: w.stemColumns, inputGradient: dx)
+        }
     }
 }
 

@@ -39,6 +39,16 @@ struct Bench: ParsableCommand {
                              report.forwardMedianMilliseconds, report.forwardMinimumMilliseconds, report.forwardGigaflopsPerSecond))
                 print(String(format: "forward+gradient median %7.2f ms   min %7.2f ms",
                              report.stepMedianMilliseconds, report.stepMinimumMilliseconds))
+                if report.batch > 1 {
+                    print(String(format: "forward per image       %7.2f ms", report.forwardMillisecondsPerImage))
+                }
+                print("time per pass by layer kind (ms, profiled step):")
+                for kind in LayerKind.allCases {
+                    let f = report.forwardSplitMilliseconds[kind.rawValue] ?? 0, b = report.backwardSplitMilliseconds[kind.rawValue] ?? 0
+                    let name = kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    print("  \(name)" + String(format: " forward %6.2f   backward %6.2f", f, b))
+                }
+                print(String(format: "peak resident memory %.0f MB", report.peakResidentMegabytes))
             }
         }
     }

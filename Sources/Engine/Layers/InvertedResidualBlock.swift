@@ -48,16 +48,18 @@ struct InvertedResidualBlock: Sendable {
     }
 
     /// x: `[batch × side × side × in]` → buffers.output: `[batch × out × out × outChannels]`.
-    func forward(_ x: UnsafePointer<Float>, batch: Int, side: Int, buffers: Buffers) {
+    func forward(_ x: UnsafePointer<Float>, batch: Int, side: Int, buffers: Buffers, clock: LayerClock? = nil) {
         var depthwiseInput = x
         if let expansion, let expanded = buffers.expanded {
-            expansion.forward(x, pixels: batch * side * side, into: expanded)
+            clock.measure(.expansion) { expansion.forward(x, pixels: batch * side * side, into: expanded) }
             depthwiseInput = UnsafePointer(expanded)
         }
-        depthwise.forward(depthwiseInput, batch: batch, side: side, into: buffers.depthwise)
+        clock.measure(.depthwise) { depthwise.forward(depthwiseInput, batch: batch, side: side, into: buffers.depthwise) }
         let outSide = depthwise.outputSide(side)
-        projection.forward(buffers.depthwise, pixels: batch * outSide * outSide, into: buffers.output,
-                           residual: hasSkip ? x : nil)
+        clock.measure(.projection) {
+            projection.forward(buffers.depthwise, pixels: batch * outSide * outSide, into: buffers.output,
+                               residual: hasSkip ? x : nil)
+        }
     }
 
     /// doutput → dx. `dDepthwise` (`[batch × out × out × expanded]`) and `dExpanded`
@@ -66,26 +68,33 @@ struct InvertedResidualBlock: Sendable {
         outputGradient doutput: UnsafePointer<Float>, batch: Int, side: Int, buffers: Buffers,
         depthwiseGradient dDepthwise: UnsafeMutablePointer<Float>,
         expandedGradient dExpanded: UnsafeMutablePointer<Float>,
-        inputGradient dx: UnsafeMutablePointer<Float>
+        inputGradient dx: UnsafeMutablePointer<Float>,
+        clock: LayerClock? = nil
     ) {
         let outSide = depthwise.outputSide(side)
         // The projection is linear: its backward reads doutput without masking it.
-        projection.backward(outputGradient: UnsafeMutablePointer(mutating: doutput), output: buffers.output,
-                            pixels: batch * outSide * outSide, inputGradient: dDepthwise)
+        clock.measure(.projection, backward: true) {
+            projection.backward(outputGradient: UnsafeMutablePointer(mutating: doutput), output: buffers.output,
+                                pixels: batch * outSide * outSide, inputGradient: dDepthwise)
+        }
+        let depthwiseInputGradient = buffers.expanded == nil ? dx : dExpanded
+        clock.measure(.depthwise, backward: true) {
+            depthwise.backward(outputGradient: dDepthwise, output: buffers.depthwise, batch: batch, side: side,
+                               inputGradient: depthwiseInputGradient)
+        }
         if let expansion, let expanded = buffers.expanded {
-            depthwise.backward(outputGradient: dDepthwise, output: buffers.depthwise, batch: batch, side: side,
-                               inputGradient: dExpanded)
-            expansion.backward(outputGradient: dExpanded, output: expanded, pixels: batch * side * side,
-                               inputGradient: dx)
-        } else {
-            depthwise.backward(outputGradient: dDepthwise, output: buffers.depthwise, batch: batch, side: side,
-                               inputGradient: dx)
+            clock.measure(.expansion, backward: true) {
+                expansion.backward(outputGradient: dExpanded, output: expanded, pixels: batch * side * side,
+                                   inputGradient: dx)
+            }
         }
         if hasSkip {
             let count = batch * side * side * inChannels
             let parts = Compute.threadCount
-            Compute.parallel(parts) { part in
-                for i in Compute.chunk(part, of: parts, total: count, granule: 16) { dx[i] += doutput[i] }
+            clock.measure(.skip, backward: true) {
+                Compute.parallel(parts) { part in
+                    for i in Compute.chunk(part, of: parts, total: count, granule: 16) { dx[i] += doutput[i] }
+                }
             }
         }
     }

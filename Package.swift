@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Engine", dependencies: ["Imaging", "COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "Attacks", dependencies: [], swiftSettings: numericSettings),
         .executableTarget(name: "trilobite", dependencies: [
-            "Engine", "Attacks", "Imaging",
+            "Engine", "Imaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"],

@@ -26,7 +26,11 @@ let package = Package(
                        providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Imaging", dependencies: ["CPNG", "CJPEG"], swiftSettings: numericSettings),
+        // libpng and libjpeg report errors by longjmp, which Swift cannot survive; these
+        // small C targets keep every library call behind a setjmp.
+        .target(name: "CPNGShim", dependencies: ["CPNG"]),
+        .target(name: "CJPEGShim", dependencies: ["CJPEG"]),
+        .target(name: "Imaging", dependencies: ["CPNGShim", "CJPEGShim"], swiftSettings: numericSettings),
         .target(name: "Engine", dependencies: ["Imaging", "COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "Attacks", dependencies: [], swiftSettings: numericSettings),
         .executableTarget(name: "trilobite", dependencies: [

@@ -1,2 +1,0 @@
-// Placeholder while the codecs are written.
-public enum ImagingInfo { public static let version = "0" }

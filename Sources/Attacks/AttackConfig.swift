@@ -17,7 +17,10 @@
 /// | square | 8/255 | 5000 (query budget) | – | – | squareInitialFraction (0.8) |
 ///
 /// All read `target`, `seed` and `gridMode`. `goal` (stop as soon as p_target ≥ goal, and count
-/// success only at that probability) may be set on any targeted method.
+/// success only at that probability) may be set on any targeted method. ε may be written in
+/// image units (`Epsilon(parsing: "2/255")`), grey levels or model-input units
+/// (`.modelInput(0.01)`, the talk's bound). In grid mode the sign-step sizes are rounded to whole
+/// grey levels (at least one), see ``effectiveStepSize(modelInputScale:)``.
 public struct AttackConfig: Codable, Sendable, Hashable {
     /// Which attack to run.
     public var method: AttackMethod

@@ -85,6 +85,24 @@ final class FeasibleRegion {
         }
     }
 
+    /// Clamps an accumulated perturbation δ (`image = x0 + δ`) so that x0 + δ stays inside the
+    /// float box: for attacks that keep δ apart from the image, so that updates far smaller than
+    /// the spacing of Float values near x0 still add up. For the L2 ball only [0,1] is enforced
+    /// here; `project` does the rest.
+    func clampPerturbation(_ perturbation: inout [Float]) {
+        perturbation.withUnsafeMutableBufferPointer { delta in
+            original.withUnsafeBufferPointer { x0 in
+                lower.withUnsafeBufferPointer { low in
+                    upper.withUnsafeBufferPointer { high in
+                        for i in 0..<delta.count {
+                            delta[i] = min(max(delta[i], low[i] - x0[i]), high[i] - x0[i])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The 8-bit image that is saved for `image`: the nearest grid point inside the region.
     /// For an image already projected in grid mode this is exactly `image × 255`.
     func savedImage(of image: [Float]) -> [UInt8] {

@@ -13,11 +13,21 @@
 /// ∂p_t/∂z = p_t (e_t − p): when p_t starts near 1e-6 the update is about a million times
 /// smaller than that of log p_t, and on EfficientNet-Lite it stalls. That is the expected, honest
 /// outcome; `talk-sign` is the same idea with a working optimiser.
+///
+/// The updates are summed in a perturbation δ kept apart from the image (x = x0 + δ, clipped),
+/// so that updates smaller than the spacing of Float values near x (≈ 6e-8 near 1) still add up
+/// instead of being rounded away: what stalls is the gradient, not the arithmetic. In grid mode
+/// the image evaluated is x0 + δ rounded to the grid, and δ keeps accumulating until it moves a
+/// pixel by a grey level. The run stops as `stalled` when an update leaves δ exactly unchanged
+/// (the gradient underflowed to zero, or every pixel is pinned at its bound).
 func runTalkAttack(_ run: AttackRun) throws -> AttackOutcome {
     guard let target = run.target else { throw AttackError.targetRequired(.talk) }
     let inverseScaleSquared = 1 / (run.modelInputScale * run.modelInputScale)
-    var image = run.original
-    var previous = image
+    let original = run.original
+    var image = original
+    // δ = x − x0 before rounding, side × side × 3.
+    var perturbation = [Float](repeating: 0, count: image.count)
+    var previous = perturbation
     for step in 0..<run.config.steps {
         let (scores, gradient, probability) = try run.ascentGradient(
             at: image, objective: .targetProbability(target))
@@ -26,17 +36,24 @@ func runTalkAttack(_ run: AttackRun) throws -> AttackOutcome {
             return AttackOutcome(image: image, modifications: step, stopReason: .goalReached,
                                  knownScores: scores, traceFinalImage: false)
         }
-        copyValues(image, into: &previous)
-        image.withUnsafeMutableBufferPointer { x in
+        copyValues(perturbation, into: &previous)
+        // Δx = ∂p/∂x / s² (see above).
+        perturbation.withUnsafeMutableBufferPointer { delta in
             gradient.withUnsafeBufferPointer { g in
-                for i in 0..<x.count { x[i] += g[i] * inverseScaleSquared }
+                for i in 0..<delta.count { delta[i] += g[i] * inverseScaleSquared }
             }
         }
-        run.region.project(&image)
-        if image == previous {
+        run.region.clampPerturbation(&perturbation)
+        if perturbation == previous {
             return AttackOutcome(image: image, modifications: step, stopReason: .stalled,
                                  knownScores: scores, traceFinalImage: false)
         }
+        image.withUnsafeMutableBufferPointer { x in
+            perturbation.withUnsafeBufferPointer { delta in
+                for i in 0..<x.count { x[i] = original[i] + delta[i] }
+            }
+        }
+        run.region.project(&image)
     }
     return AttackOutcome(image: image, modifications: run.config.steps, stopReason: .stepLimit,
                          knownScores: nil, traceFinalImage: true)

@@ -200,6 +200,26 @@ struct AttackBehaviourTests {
         #expect(AttackMethod.talk.summary != AttackMethod.talkSign.summary)
     }
 
+    @Test("from a tiny p_target the talk's update crawls (∂p/∂x carries the factor p); talk-sign does not")
+    func talkUpdateVanishesWhenProbabilityIsTiny() throws {
+        let original = makeTestImage()
+        let logits = try TinyNetwork().logits(images: imageUnits(fromEightBit: original), count: 1)
+        let leastLikely = logits.indices.min { logits[$0] < logits[$1] } ?? 0  // p ≈ 1.6e-4
+        var talk = AttackConfig(method: .talk, target: leastLikely)
+        talk.steps = 300
+        var sign = AttackConfig(method: .talkSign, target: leastLikely)
+        sign.steps = 300
+        let talkResult = try runAttack(talk, on: TinyNetwork(), image: original)
+        let signResult = try runAttack(sign, on: TinyNetwork(), image: original)
+        let talkFirstGain = (talkResult.trace[1].targetProbability ?? 0) / (talkResult.trace[0].targetProbability ?? 1)
+        let signFirstGain = (signResult.trace[1].targetProbability ?? 0) / (signResult.trace[0].targetProbability ?? 1)
+        // Measured: the talk's first step multiplies p by 1.014, talk-sign's by 2.2.
+        #expect(talkFirstGain < 1.1)
+        #expect(signFirstGain > 1.5)
+        #expect(signResult.stopReason == .goalReached)
+        #expect(talkResult.steps > 2 * signResult.steps)
+    }
+
     @Test("the goal stops a targeted attack at the first iterate with p_target ≥ goal")
     func goalStopsEarly() throws {
         var config = AttackConfig(method: .bim, target: easyTarget)

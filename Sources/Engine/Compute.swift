@@ -1,5 +1,4 @@
 import COpenBLAS
-import Dispatch
 import Foundation
 
 /// Splits work over the machine's cores. The engine calls OpenBLAS single-threaded from each of
@@ -17,12 +16,7 @@ enum Compute {
         if count == 1 {
             body(0)
         } else {
-            // The workers touch disjoint parts of buffers the caller owns and all finish before
-            // this returns, which the compiler cannot see through raw pointers.
-            withoutActuallyEscaping(body) { body in
-                let shared = UncheckedSendable(value: body)
-                DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
-            }
+            WorkerPool.shared.run(count, body)
         }
     }
 
@@ -121,9 +115,4 @@ enum Compute {
         if let name = openblas_get_corename() { return "OpenBLAS (\(String(cString: name)) kernels)" }
         return "OpenBLAS"
     }
-}
-
-/// Lets a closure over raw pointers cross into the worker threads of ``Compute/parallel(_:_:)``.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
 }

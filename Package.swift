@@ -15,9 +15,12 @@ let package = Package(
         .executable(name: "trilobite", targets: ["trilobite"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Attacks", targets: ["Attacks"]),
+        .library(name: "Lessons", targets: ["Lessons"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
@@ -33,6 +36,13 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CPNGShim", "CJPEGShim"], swiftSettings: numericSettings),
         .target(name: "Engine", dependencies: ["Imaging", "COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "Attacks", dependencies: [], swiftSettings: numericSettings),
+        // Lessons reads Markdown through cmark-gfm (CommonMark, GFM tables, source positions of
+        // fenced blocks) and directive bodies through Yams (line and column of every YAML node).
+        .systemLibrary(name: "CMarkGFM", path: "Sources/CMarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .target(name: "Lessons", dependencies: [
+            "CMarkGFM", "Yams", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "trilobite", dependencies: [
             "Engine", "Imaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -43,6 +53,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: numericSettings),
         .testTarget(name: "AttacksTests", dependencies: ["Attacks"],
                     resources: [.copy("Fixtures")], swiftSettings: numericSettings),
+        .testTarget(name: "LessonsTests", dependencies: ["Lessons"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )

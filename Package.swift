@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "CJPEGShim", dependencies: ["CJPEG"]),
         .target(name: "Imaging", dependencies: ["CPNGShim", "CJPEGShim"], swiftSettings: numericSettings),
         .target(name: "Engine", dependencies: ["Imaging", "COpenBLAS"], swiftSettings: numericSettings),
-        .target(name: "Attacks", dependencies: [], swiftSettings: numericSettings),
+        .target(name: "Attacks", dependencies: ["Engine", "Imaging"], swiftSettings: numericSettings),
         // Lessons reads Markdown through cmark-gfm (CommonMark, GFM tables, source positions of
         // fenced blocks) and directive bodies through Yams (line and column of every YAML node).
         .systemLibrary(name: "CMarkGFM", path: "Sources/CMarkGFM", pkgConfig: "libcmark-gfm",
@@ -44,7 +44,7 @@ let package = Package(
             "CMarkGFM", "Yams", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "trilobite", dependencies: [
-            "Engine", "Imaging",
+            "Engine", "Attacks", "Imaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"],

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Attacks
+import Engine
+import Foundation
+import Imaging
+
+struct Attack: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Attack an image and save the adversarial PNG (every reported number is measured on that 8-bit file).",
+        discussion: """
+        Methods: \(AttackMethod.allCases.map(\.rawValue).joined(separator: ", ")).
+        ε is on the [0,1] image scale as in torchattacks and Foolbox: 8/255, 0.004.
+        Example: trilobite attack lessons/images/chelsea.png --method pgd --target trilobite --epsilon 2/255 --out adv.png
+        """)
+
+    @Argument(help: "A PNG or JPEG image.")
+    var image: String
+
+    @Option(help: "Attack method.")
+    var method: String
+
+    @Option(help: "Target class: an ImageNet name (trilobite) or index (69). Omit for an untargeted attack.")
+    var target: String?
+
+    @Option(help: "L∞ bound (L2 for pgd-l2) on the [0,1] scale, e.g. 2/255 or 0.004.")
+    var epsilon: String?
+
+    @Option(name: .customLong("bound-model-units"), help: "The bound in the network's input units, as the talk's ±0.01.")
+    var boundModelUnits: Double?
+
+    @Option(help: "Step limit (query budget for square).")
+    var steps: Int?
+
+    @Option(name: .customLong("step-size"), help: "Step size on the [0,1] scale, e.g. 0.5/255.")
+    var stepSize: String?
+
+    @Option(help: "Stop when the target probability reaches this (0 < goal < 1).")
+    var goal: Double?
+
+    @Option(help: "Model: lite0 (224 px) or lite2 (260 px).")
+    var model: ModelVariant = .lite0
+
+    @Option(help: "Seed of every random choice.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Keep every step on the 8-bit grid, so the goal check sees the image that is saved.")
+    var grid = false
+
+    @Flag(inversion: .prefixedNo, help: "PGD: start from a random point of the ε-ball (the default, as in torchattacks).")
+    var randomStart = true
+
+    @Option(help: "Where to write the adversarial PNG.")
+    var out: String
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    @Option(help: "Folder with the weights.")
+    var weights: String?
+
+    func run() throws {
+        try reportingErrors {
+            let directory = try WeightsLocator.directory(explicit: weights)
+            let labels = try WeightsLocator.labels(in: directory)
+            let attackMethod = try AttackMethod(parsing: method)
+            var config = AttackConfig(method: attackMethod, target: try target.map { try labels.resolve($0) })
+            if let epsilon { config.epsilon = try Epsilon(parsing: epsilon) }
+            if let boundModelUnits { config.epsilon = .modelInput(boundModelUnits) }
+            if let steps { config.steps = steps }
+            if let stepSize { config.stepSize = try Epsilon(parsing: stepSize).value }
+            if let goal { config.goal = goal }
+            config.seed = seed
+            config.gridMode = grid
+            if attackMethod == .pgd || attackMethod == .pgdL2 { config.randomStart = randomStart }
+
+            let classifier = EfficientNetClassifier(weights: try EfficientNetLiteWeights(variant: model, directory: directory))
+            try config.validate(imageSide: classifier.imageSide, classCount: classifier.classCount,
+                                modelInputScale: classifier.modelInputScale)
+            let (cropped, _) = try ModelInput.load(path: image, size: model.inputSize)
+            let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1, targetLabel: config.target.map(labels.label))
+            let result = try runAttack(config, on: classifier, image: cropped.pixels) { progress.update($0) }
+            progress.finish()
+            let check = try SavedImageCheck.save(result, to: out, classifier: classifier)
+            let summary = AttackSummary(result: result, labels: labels, model: model.rawValue, image: image)
+            if json {
+                struct Output: Encodable { let result: AttackSummary; let saved: String; let savedCheck: SavedImageCheck.Outcome }
+                try printJSON(Output(result: summary, saved: out, savedCheck: check))
+            } else {
+                printSummary(summary, saved: out, check: check)
+            }
+        }
+    }
+
+    private func printSummary(_ s: AttackSummary, saved: String, check: SavedImageCheck.Outcome) {
+        func percent(_ p: Float?) -> String { p.map { String(format: "%.2f%%", Double($0) * 100) } ?? "–" }
+        print("\(s.methodDescription)")
+        print("model \(s.model), image \(s.image), seed \(s.seed)")
+        if let bound = s.bound { print("bound: \(bound)") } else { print("bound: none") }
+        print(String(format: "steps %d (%@), %.2f s, gradient images %d, forward images %d, black-box queries %d",
+                     s.steps, s.stopReason as NSString, s.wallTimeSeconds, s.queries.gradientImages, s.queries.forwardImages,
+                     s.queries.blackBoxQueries))
+        print("before:")
+        for c in s.top5Before { print("  \(percent(c.probability).padding(toLength: 8, withPad: " ", startingAt: 0)) \(c.label) (\(c.index))") }
+        print("after, saved 8-bit PNG (\(saved)):")
+        for c in s.top5After { print("  \(percent(c.probability).padding(toLength: 8, withPad: " ", startingAt: 0)) \(c.label) (\(c.index))") }
+        if s.savedImageDiffersFromFloat {
+            print("before rounding to 8 bits the float image had: top-1 \(s.top5AfterFloat.first.map { "\($0.label) \(percent($0.probability))" } ?? "–"), success \(s.successFloat)")
+        }
+        let m = s.metrics
+        print(String(format: "L∞ %d grey levels (%.4f), L2 %.2f grey levels (%.4f), PSNR %@, SSIM %@",
+                     m.linfGreyLevels, m.linf, m.l2GreyLevels, m.l2,
+                     (m.psnr.map { String(format: "%.2f dB", $0) } ?? "∞") as NSString,
+                     (m.ssim.map { String(format: "%.4f", $0) } ?? "–") as NSString))
+        if let target = s.target {
+            print("target \(target.label): p = \(percent(s.targetProbabilityAfter)) on the saved image — \(s.success ? "success" : "not reached")")
+        } else {
+            print("untargeted: \(s.success ? "the top class changed" : "the top class is still \(s.originalClass.label)")")
+        }
+        print("read back from \(saved): top-1 class \(check.topClass)\(check.matchesResult ? ", as reported" : " — DIFFERS from the report")")
+    }
+}
+
+/// A one-line live display on a terminal: step, target probability, ETA. Redrawn at most ten
+/// times a second so that printing never slows the attack.
+final class ProgressLine {
+    private let enabled: Bool
+    private let targetLabel: String?
+    private var lastDraw = 0.0
+    private var drawn = false
+
+    init(enabled: Bool, targetLabel: String?) {
+        self.enabled = enabled
+        self.targetLabel = targetLabel
+    }
+
+    func update(_ progress: AttackProgress) {
+        guard enabled, progress.elapsedSeconds - lastDraw >= 0.1 || progress.step == progress.totalSteps else { return }
+        lastDraw = progress.elapsedSeconds
+        var line = "step \(progress.step)/\(progress.totalSteps)"
+        if let p = progress.targetProbability {
+            line += String(format: "  p(%@) %.4f", (targetLabel ?? "target") as NSString, Double(p))
+        }
+        line += String(format: "  original class %.4f", Double(progress.originalClassProbability))
+        if let eta = progress.estimatedSecondsRemaining { line += String(format: "  ETA %.1f s", eta) }
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        drawn = true
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

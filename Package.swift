@@ -29,6 +29,7 @@ let package = Package(
                        providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // libpng and libjpeg report errors by longjmp, which Swift cannot survive; these
         // small C targets keep every library call behind a setjmp.
         .target(name: "CPNGShim", dependencies: ["CPNG"]),
@@ -36,6 +37,7 @@ let package = Package(
         .target(name: "Imaging", dependencies: ["CPNGShim", "CJPEGShim"], swiftSettings: numericSettings),
         .target(name: "Engine", dependencies: ["Imaging", "COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "Attacks", dependencies: ["Engine", "Imaging"], swiftSettings: numericSettings),
+        .target(name: "Figures", dependencies: ["CCairo", "Imaging"], swiftSettings: numericSettings),
         // Lessons reads Markdown through cmark-gfm (CommonMark, GFM tables, source positions of
         // fenced blocks) and directive bodies through Yams (line and column of every YAML node).
         .systemLibrary(name: "CMarkGFM", path: "Sources/CMarkGFM", pkgConfig: "libcmark-gfm",
@@ -53,6 +55,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: numericSettings),
         .testTarget(name: "AttacksTests", dependencies: ["Attacks"],
                     resources: [.copy("Fixtures")], swiftSettings: numericSettings),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Imaging"], resources: [.copy("Fixtures")], swiftSettings: numericSettings),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -100,7 +100,11 @@ public struct EfficientNetLiteWeights: Sendable {
 /// `(pixel − 127) / 128`.
 public final class EfficientNetLite {
     public let weights: EfficientNetLiteWeights
-    private var workspace: Workspace?
+    /// Keeps every activation the backward pass needs.
+    private var gradientWorkspace: Workspace?
+    /// Forward only: blocks share a few rotating buffers (about a third of the memory), used for
+    /// batches the gradient workspace was not made for (an attack's final evaluations, queries).
+    private var inferenceWorkspace: Workspace?
     /// Present while profiling: every pass adds its time per layer kind.
     var clock: LayerClock?
 
@@ -113,7 +117,7 @@ public final class EfficientNetLite {
 
     /// Logits, `batch × classCount`.
     public func logits(input: [Float], batch: Int) throws -> [Float] {
-        let workspace = try prepare(input: input, batch: batch)
+        let workspace = try prepare(input: input, batch: batch, forGradient: false)
         forward(input, workspace)
         return Array(UnsafeBufferPointer(start: workspace.logits, count: batch * classCount))
     }
@@ -123,7 +127,7 @@ public final class EfficientNetLite {
     public func logitsAndInputGradient(
         input: [Float], batch: Int, lossGradient: ([Float]) throws -> [Float]
     ) throws -> (logits: [Float], gradient: [Float]) {
-        let workspace = try prepare(input: input, batch: batch)
+        let workspace = try prepare(input: input, batch: batch, forGradient: true)
         forward(input, workspace)
         let logits = Array(UnsafeBufferPointer(start: workspace.logits, count: batch * classCount))
         let logitGradient = try lossGradient(logits)
@@ -139,15 +143,23 @@ public final class EfficientNetLite {
         return (logits, gradient)
     }
 
-    private func prepare(input: [Float], batch: Int) throws -> Workspace {
+    private func prepare(input: [Float], batch: Int, forGradient: Bool) throws -> Workspace {
         let side = inputSize
         guard batch >= 1 else { throw EngineError.badInput("batch size must be at least 1, got \(batch)") }
         guard input.count == batch * side * side * 3 else {
             throw EngineError.badInput("the input has \(input.count) values; \(batch) image(s) of \(side)×\(side)×3 need \(batch * side * side * 3)")
         }
-        if let workspace, workspace.batch == batch { return workspace }
-        let fresh = Workspace(weights: weights, batch: batch)
-        workspace = fresh
+        if let gradientWorkspace, gradientWorkspace.batch == batch { return gradientWorkspace }
+        if forGradient {
+            gradientWorkspace = nil  // released before the next one is allocated
+            let fresh = Workspace(weights: weights, batch: batch, keepsActivations: true)
+            gradientWorkspace = fresh
+            return fresh
+        }
+        if let inferenceWorkspace, inferenceWorkspace.batch == batch { return inferenceWorkspace }
+        inferenceWorkspace = nil
+        let fresh = Workspace(weights: weights, batch: batch, keepsActivations: false)
+        inferenceWorkspace = fresh
         return fresh
     }
 
@@ -200,6 +212,12 @@ public final class EfficientNetLite {
 }
 
 /// Every buffer of one batch size, carved out of a single allocation.
+///
+/// With `keepsActivations` each layer's output has its own buffer, as the backward pass reads
+/// ReLU6's masks off them. Block outputs alternate between two buffers in either case: the
+/// projection is linear, so nothing in the backward pass reads them. Without
+/// `keepsActivations` (forward only) the expanded and depthwise activations of all blocks share
+/// one buffer each as well, and no gradient buffers are made.
 final class Workspace {
     let batch: Int
     /// Input side of each block, then the side after the last one.
@@ -218,7 +236,7 @@ final class Workspace {
     private let storage: UnsafeMutablePointer<Float>
     let floatCount: Int
 
-    init(weights: EfficientNetLiteWeights, batch: Int) {
+    init(weights: EfficientNetLiteWeights, batch: Int, keepsActivations: Bool) {
         self.batch = batch
         // First pass: sizes (in floats, each rounded up to 16 for aligned vector loads).
         var sizes: [Int] = []
@@ -228,33 +246,39 @@ final class Workspace {
         let stemOutputSlot = reserve(batch * stemSide * stemSide * weights.stem.outChannels)
         var side = stemSide
         var sides: [Int] = []
-        var blockSlots: [(Int?, Int, Int)] = []
         var largestActivation = batch * stemSide * stemSide * weights.stem.outChannels
         var largestDepthwise = 0, largestExpanded = 0
         for block in weights.blocks {
             sides.append(side)
             let outSide = block.depthwise.outputSide(side)
-            let expandedCount = batch * side * side * block.expandedChannels
-            let expandedSlot = block.expansion == nil ? nil : reserve(expandedCount)
-            let depthwiseCount = batch * outSide * outSide * block.expandedChannels
-            let outputCount = batch * outSide * outSide * block.outChannels
-            blockSlots.append((expandedSlot, reserve(depthwiseCount), reserve(outputCount)))
-            largestActivation = max(largestActivation, outputCount)
-            largestDepthwise = max(largestDepthwise, depthwiseCount)
-            largestExpanded = max(largestExpanded, expandedCount)
-            side = block.depthwise.outputSide(side)
+            largestActivation = max(largestActivation, batch * outSide * outSide * block.outChannels)
+            largestDepthwise = max(largestDepthwise, batch * outSide * outSide * block.expandedChannels)
+            largestExpanded = max(largestExpanded, batch * side * side * block.expandedChannels)
+            side = outSide
         }
         sides.append(side)
         self.sides = sides
+        let outputSlots = (reserve(largestActivation), reserve(largestActivation))
+        let sharedExpandedSlot = keepsActivations ? nil : reserve(largestExpanded)
+        let sharedDepthwiseSlot = keepsActivations ? nil : reserve(largestDepthwise)
+        var blockSlots: [(Int?, Int, Int)] = []
+        for (index, block) in weights.blocks.enumerated() {
+            let inSide = sides[index], outSide = sides[index + 1]
+            let expandedSlot = block.expansion == nil ? nil
+                : sharedExpandedSlot ?? reserve(batch * inSide * inSide * block.expandedChannels)
+            let depthwiseSlot = sharedDepthwiseSlot ?? reserve(batch * outSide * outSide * block.expandedChannels)
+            blockSlots.append((expandedSlot, depthwiseSlot, index % 2 == 0 ? outputSlots.0 : outputSlots.1))
+        }
         let headCount = batch * side * side * weights.head.outChannels
         let headSlot = reserve(headCount)
         let pooledSlot = reserve(batch * max(weights.classifier.features, weights.head.outChannels))
         let logitsSlot = reserve(batch * weights.classCount)
-        let headGradientSlot = reserve(headCount)
-        let gradientASlot = reserve(largestActivation)
-        let gradientBSlot = reserve(largestActivation)
-        let depthwiseGradientSlot = reserve(largestDepthwise)
-        let expandedGradientSlot = reserve(max(largestExpanded, 1))
+        let gradientSize = { (count: Int) in keepsActivations ? count : 0 }
+        let headGradientSlot = reserve(gradientSize(headCount))
+        let gradientASlot = reserve(gradientSize(largestActivation))
+        let gradientBSlot = reserve(gradientSize(largestActivation))
+        let depthwiseGradientSlot = reserve(gradientSize(largestDepthwise))
+        let expandedGradientSlot = reserve(gradientSize(largestExpanded))
 
         floatCount = sizes.reduce(0, +)
         storage = UnsafeMutablePointer<Float>.allocate(capacity: floatCount)

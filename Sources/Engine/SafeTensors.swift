@@ -27,28 +27,39 @@ public struct SafeTensorsFile: Sendable {
     static let maximumHeaderBytes = 100 << 20
 
     public init(contentsOf path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Mapped, not read: the tensors are copied out once, so the file's bytes never need a
+        // second home in memory (this halves the peak memory of loading a model).
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
             let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file"
             throw EngineError.fileUnreadable(path: path, reason: reason)
         }
-        try self.init(bytes: [UInt8](data), path: path)
+        (tensors, metadata) = try data.withUnsafeBytes { raw in try Self.parse(raw, path: path) }
+        self.path = path
+        byteCount = data.count
     }
 
     public init(bytes: [UInt8], path: String) throws {
+        (tensors, metadata) = try bytes.withUnsafeBytes { raw in try Self.parse(raw, path: path) }
         self.path = path
-        self.byteCount = bytes.count
+        byteCount = bytes.count
+    }
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws -> ([String: Tensor], [String: String]) {
         func corrupt(_ reason: String) -> EngineError { .corruptWeights(path: path, reason: reason) }
 
         guard bytes.count >= 8 else { throw corrupt("the file is \(bytes.count) bytes, shorter than the 8-byte header length") }
         var headerLength = 0
         for i in 0..<8 { headerLength |= Int(bytes[i]) << (8 * i) }
-        guard headerLength > 1, headerLength <= Self.maximumHeaderBytes else {
+        guard headerLength > 1, headerLength <= maximumHeaderBytes else {
             throw corrupt("header length \(headerLength) is impossible")
         }
         guard 8 + headerLength <= bytes.count else {
             throw corrupt("header length \(headerLength) runs past the end of the file (\(bytes.count) bytes): the file is truncated")
         }
-        let headerData = Data(bytes[8..<(8 + headerLength)])
+        let headerData = Data(UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + headerLength)]))
         guard let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {
             throw corrupt("the header is not a JSON object")
         }
@@ -99,18 +110,23 @@ public struct SafeTensorsFile: Sendable {
                 throw corrupt("entry '\(name)' has \(end - begin) bytes for shape \(shape) of \(dtype)")
             }
             ranges.append((begin, end, name))
-            var values = [Float](repeating: 0, count: elementCount)
-            bytes.withUnsafeBytes { raw in
-                let base = raw.baseAddress! + dataStart + begin
-                for i in 0..<elementCount {
-                    let at = base + i * elementBytes
-                    switch dtype {
-                    case "F32": values[i] = Float(bitPattern: UInt32(littleEndian: at.loadUnaligned(as: UInt32.self)))
-                    case "F64": values[i] = Float(Double(bitPattern: UInt64(littleEndian: at.loadUnaligned(as: UInt64.self))))
-                    case "I64": values[i] = Float(Int64(littleEndian: at.loadUnaligned(as: Int64.self)))
-                    default: values[i] = Float(Int32(littleEndian: at.loadUnaligned(as: Int32.self)))
+            let base = bytes.baseAddress! + dataStart + begin
+            let values = [Float](unsafeUninitializedCapacity: elementCount) { buffer, initialized in
+                switch dtype {
+                case "F32":
+                    for i in 0..<elementCount {
+                        buffer[i] = Float(bitPattern: UInt32(littleEndian: (base + 4 * i).loadUnaligned(as: UInt32.self)))
                     }
+                case "F64":
+                    for i in 0..<elementCount {
+                        buffer[i] = Float(Double(bitPattern: UInt64(littleEndian: (base + 8 * i).loadUnaligned(as: UInt64.self))))
+                    }
+                case "I64":
+                    for i in 0..<elementCount { buffer[i] = Float(Int64(littleEndian: (base + 8 * i).loadUnaligned(as: Int64.self))) }
+                default:
+                    for i in 0..<elementCount { buffer[i] = Float(Int32(littleEndian: (base + 4 * i).loadUnaligned(as: Int32.self))) }
                 }
+                initialized = elementCount
             }
             tensors[name] = Tensor(shape: shape, values: values)
         }
@@ -118,8 +134,7 @@ public struct SafeTensorsFile: Sendable {
         for (first, second) in zip(ranges, ranges.dropFirst()) where second.0 < first.1 {
             throw corrupt("entries '\(first.2)' and '\(second.2)' overlap")
         }
-        self.tensors = tensors
-        self.metadata = metadata
+        return (tensors, metadata)
     }
 
     /// The tensor called `name`, checked against `shape` when given.

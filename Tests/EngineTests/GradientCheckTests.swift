@@ -52,6 +52,18 @@ struct GradientCheckTests {
         }
     }
 
+    /// A forward-only pass (rotating buffers) and the forward of a gradient pass (every
+    /// activation kept) run the same arithmetic, so their logits are identical.
+    @Test func forwardOnlyMatchesGradientPass() throws {
+        let network = try TinyNetwork.network(inputSize: 15)
+        var random = TestRandom(state: 11)
+        let images = random.values(2 * 15 * 15 * 3)
+        let forwardOnly = try network.logits(input: images, batch: 2)
+        let (logits, _) = try network.logitsAndInputGradient(input: images, batch: 2) { $0.map { _ in 1 } }
+        #expect(forwardOnly == logits)
+        #expect(try network.logits(input: images, batch: 2) == logits)
+    }
+
     @Test func wrongInputSizeIsAnError() throws {
         let network = try TinyNetwork.network(inputSize: 16)
         #expect(throws: EngineError.self) { try network.logits(input: [0, 1, 2], batch: 1) }

@@ -15,6 +15,8 @@ public struct Directive: Hashable, Sendable {
     /// The HTML id of the figure on its page: the directive's `id`, else `figura-3`-style, else
     /// `attack-2`-style; unique on the page.
     public var anchor: String
+    /// The `{{id.field}}` result references in the caption, checked.
+    public var captionReferences: [ResultReference] = []
 
     /// The directive name (`attack`, `classify`, …).
     public var kind: String { body.kind }

@@ -39,6 +39,16 @@ public struct Lesson: Sendable {
     /// The slide structure: each slide is a run of `parts`.
     public var slides: [Slide]
 
+    /// Every `{{…}}` reference of the lesson: the prose's, then the captions', in order.
+    public var resultReferences: [ResultReference] {
+        parts.flatMap { part -> [ResultReference] in
+            switch part {
+            case .prose(let chunk): return chunk.resultReferences
+            case .directive(let directive): return directive.captionReferences
+            }
+        }
+    }
+
     /// The directives in order.
     public var directives: [Directive] {
         parts.compactMap { part in
@@ -72,11 +82,19 @@ public struct ProseChunk: Hashable, Sendable {
     public var headingAnchors: [String]
     /// Where each `@id` of the lesson points: filled in when the lesson set is built.
     public var references: [String: ReferenceLink]
+    /// The `{{id.field}}` result references of the chunk, checked, in order.
+    public var resultReferences: [ResultReference] = []
 
     /// The chunk as HTML: GFM tables, heading ids, `@id` references as links, and raw HTML
     /// escaped so that it shows as text and never runs.
-    public func html() -> String {
-        MarkdownRendering.html(markdown, headingAnchors: headingAnchors, references: references)
+    ///
+    /// - Parameters:
+    ///   - resultValues: the text of each `{{…}}` reference, keyed by ``ResultReference/text``,
+    ///     already formatted for the page's language; references without a value stay as written.
+    ///   - headingSelfLinks: whether each heading gets a `#` link to itself.
+    public func html(resultValues: [String: String] = [:], headingSelfLinks: Bool = false) -> String {
+        MarkdownRendering.html(markdown, headingAnchors: headingAnchors, references: references,
+                               resultValues: resultValues, headingSelfLinks: headingSelfLinks)
     }
 }
 

@@ -111,6 +111,8 @@ struct LessonParser {
         var slides: [Slide] = []
         var references: [(id: String, location: SourceLocation)] = []
         var declaredIDs: Set<String> = []
+        /// Checked `{{…}}` references of the prose, in file order.
+        var resultReferences: [ResultReference] = []
     }
 
     /// What a top-level block means for the part and slide structure.
@@ -126,10 +128,14 @@ struct LessonParser {
         let bodyText = source.lines[(firstLine - 1)...].joined(separator: "\n")
         let lineOffset = firstLine - 1
         let tree = MarkdownTree(bodyText)
+        // cmark splits text at characters that might start emphasis (`_` in `target_p_after`);
+        // merged, a `{{…}}` reference is one text node.
+        tree.consolidateTextNodes()
         let nodes = tree.allNodes
 
         checkMisplacedDirectives(nodes, lineOffset: lineOffset)
         body.references = findReferences(nodes, lineOffset: lineOffset)
+        let writtenResultReferences = findResultReferences(nodes, lineOffset: lineOffset)
 
         // Directive ids come first so that headings never take a figure's anchor.
         var anchors = AnchorAllocator()
@@ -195,8 +201,88 @@ struct LessonParser {
             boundaries[index].boundary = .directive(directive)
         }
 
+        checkResultReferences(&body, written: writtenResultReferences, boundaries: &boundaries,
+                              tree: tree, lineOffset: lineOffset)
         buildParts(&body, boundaries: boundaries, bodyFirstLine: firstLine)
         return body
+    }
+
+    // MARK: Result references
+
+    /// `{{…}}` in prose text nodes, with the position of the `{{` in the file.
+    private func findResultReferences(_ nodes: [MarkdownNode], lineOffset: Int)
+        -> [(reference: WrittenResultReference, location: SourceLocation)] {
+        var found: [(reference: WrittenResultReference, location: SourceLocation)] = []
+        for node in nodes where node.type == CMARK_NODE_TEXT {
+            let references = ResultReferenceScanner.references(in: node.literal)
+            guard !references.isEmpty else { continue }
+            let line = node.startLine + lineOffset
+            var searchFrom = max(0, node.startColumn - 1)
+            for reference in references {
+                let written = String(node.literal[reference.range])
+                let location = locate(written, line: line, fromByte: &searchFrom)
+                found.append((reference, location))
+            }
+        }
+        return found
+    }
+
+    /// The position of `written` on `line` at or after byte `searchFrom` (which moves past it);
+    /// the line's first column when the text differs from the source (escapes, entities).
+    private func locate(_ written: String, line: Int, fromByte searchFrom: inout Int) -> SourceLocation {
+        let lineBytes = Array(String(source.line(line)).utf8)
+        guard let byteOffset = firstIndex(of: Array(written.utf8), in: lineBytes, from: searchFrom) else {
+            return source.location(line: line, column: 1)
+        }
+        searchFrom = byteOffset + written.utf8.count
+        return source.location(line: line, column: source.scalarColumn(line: line, byteColumn: byteOffset + 1))
+    }
+
+    /// Checks the prose's references and each caption's against the page's directives; the
+    /// captions' references are stored on their directives.
+    private func checkResultReferences(_ body: inout Body,
+                                       written: [(reference: WrittenResultReference, location: SourceLocation)],
+                                       boundaries: inout [(start: Int, end: Int, boundary: Boundary)],
+                                       tree: MarkdownTree, lineOffset: Int) {
+        var directives: [String: Directive] = [:]
+        for (_, _, boundary) in boundaries {
+            if case .directive(let directive?) = boundary, let id = directive.presentation.id, directives[id] == nil {
+                directives[id] = directive
+            }
+        }
+        let checker = ResultReferenceChecker(directives: directives,
+                                             brokenIDs: body.declaredIDs.subtracting(directives.keys), log: log)
+        body.resultReferences = written.compactMap { checker.check($0.reference, at: $0.location) }
+
+        let blocks = tree.topLevelBlocks.filter { $0.type == CMARK_NODE_CODE_BLOCK && directiveName(of: $0) != nil }
+        for index in boundaries.indices {
+            guard case .directive(var directive?) = boundaries[index].boundary,
+                  let caption = directive.presentation.caption else { continue }
+            let found = ResultReferenceScanner.references(in: caption)
+            guard !found.isEmpty else { continue }
+            let block = blocks.first { $0.startLine + lineOffset == boundaries[index].start }
+            let captionStart = block.flatMap { captionLocation(in: $0, lineOffset: lineOffset) } ?? directive.location
+            var searchFrom = 0
+            directive.captionReferences = found.compactMap { reference in
+                let location = captionStart.line > 0
+                    ? locate(String(caption[reference.range]), line: captionStart.line, fromByte: &searchFrom)
+                    : captionStart
+                return checker.check(reference, at: location)
+            }
+            boundaries[index].boundary = .directive(directive)
+        }
+    }
+
+    /// The position of a directive block's `caption` value.
+    private func captionLocation(in block: MarkdownNode, lineOffset: Int) -> SourceLocation? {
+        guard let fence = block.fence, let root = try? Yams.compose(yaml: block.literal),
+              let mapping = root.mapping else { return nil }
+        let placement = YAMLPlacement(source: source, firstLine: block.startLine + lineOffset + 1,
+                                      indentation: fence.indentation)
+        for (key, value) in mapping where key.string == "caption" {
+            return placement.location(value.mark)
+        }
+        return nil
     }
 
     /// Splits the body into prose chunks, directives and slides.
@@ -215,8 +301,9 @@ struct LessonParser {
             guard first <= last else { return }
             let markdown = source.lines[(first - 1)...(last - 1)].joined(separator: "\n") + "\n"
             let anchors = body.headings.filter { (first...last).contains($0.location.line) }.map(\.anchor)
+            let resultReferences = body.resultReferences.filter { (first...last).contains($0.location.line) }
             body.parts.append(.prose(ProseChunk(markdown: markdown, startLine: first, headingAnchors: anchors,
-                                                references: [:])))
+                                                references: [:], resultReferences: resultReferences)))
         }
 
         func closeSlide() {

@@ -7,6 +7,8 @@
 //     ├─ front matter (Yams)          title, order, summary, slides, notes
 //     ├─ body (cmark-gfm)             prose chunks, directive blocks, headings, slides
 //     ├─ directive bodies (Yams)      typed, validated, defaults filled (DirectiveBody)
+//     ├─ result references            {{id.field}} in prose and captions, checked against the
+//     │                               page's directives (ResultReferences.swift has the syntax)
 //     └─ cross-references             @id → figure number and anchor
 //   RunPlan.make(lessons:environment:digester:)
 //                                     one Job per distinct computation, keyed by SHA-256
@@ -22,6 +24,17 @@
 extension Directive {
     /// The caption as inline HTML (Markdown emphasis kept, raw HTML escaped), or nil.
     public var captionHTML: String? {
-        presentation.caption.map(MarkdownRendering.inlineHTML)
+        captionHTML(resultValues: [:])
+    }
+
+    /// The caption as inline HTML with its `{{…}}` references replaced by `resultValues`
+    /// (keyed by ``ResultReference/text``), or nil.
+    public func captionHTML(resultValues: [String: String]) -> String? {
+        presentation.caption.map { MarkdownRendering.inlineHTML($0, resultValues: resultValues) }
+    }
+
+    /// The caption as plain text with its references replaced, for alt texts and titles.
+    public func captionText(resultValues: [String: String]) -> String? {
+        presentation.caption.map { MarkdownRendering.plainText($0, resultValues: resultValues) }
     }
 }

@@ -7,17 +7,22 @@ public enum MarkdownRendering {
     /// Block Markdown (with GFM tables) as HTML. Headings get `id` attributes from
     /// `headingAnchors`, in document order; `@id` cross-references whose id is in `references`
     /// become links.
+    /// `{{…}}` result references whose text is in `resultValues` are replaced by the value, as
+    /// text (escaped like any other text). With `headingSelfLinks`, each heading that gets an
+    /// anchor also gets a `#` link to itself.
     public static func html(_ markdown: String, headingAnchors: [String] = [],
-                            references: [String: ReferenceLink] = [:]) -> String {
+                            references: [String: ReferenceLink] = [:],
+                            resultValues: [String: String] = [:], headingSelfLinks: Bool = false) -> String {
         let tree = MarkdownTree(markdown)
         tree.escapeRawHTML()
+        if !resultValues.isEmpty { substituteResultValues(in: tree, values: resultValues) }
         if !references.isEmpty { linkReferences(in: tree, references: references) }
-        return addHeadingIDs(tree.renderHTML(), anchors: headingAnchors)
+        return addHeadingIDs(tree.renderHTML(), anchors: headingAnchors, selfLinks: headingSelfLinks)
     }
 
     /// Inline Markdown (a caption) as HTML, without the surrounding `<p>`.
-    public static func inlineHTML(_ markdown: String) -> String {
-        var html = self.html(markdown)
+    public static func inlineHTML(_ markdown: String, resultValues: [String: String] = [:]) -> String {
+        var html = self.html(markdown, resultValues: resultValues)
         while html.hasSuffix("\n") { html.removeLast() }
         if html.hasPrefix("<p>"), html.hasSuffix("</p>"), html.components(separatedBy: "<p>").count == 2 {
             html = String(html.dropFirst(3).dropLast(4))
@@ -26,9 +31,30 @@ public enum MarkdownRendering {
     }
 
     /// The text of inline Markdown without any markup (for alt texts and titles).
-    public static func plainText(_ markdown: String) -> String {
+    public static func plainText(_ markdown: String, resultValues: [String: String] = [:]) -> String {
         let tree = MarkdownTree(markdown)
+        if !resultValues.isEmpty { substituteResultValues(in: tree, values: resultValues) }
         return tree.topLevelBlocks.map(\.plainText).joined(separator: " ")
+    }
+
+    /// Replaces each `{{…}}` whose text has a value with that value, in text nodes only (code
+    /// spans keep the braces, which is how a lesson shows the syntax).
+    private static func substituteResultValues(in tree: MarkdownTree, values: [String: String]) {
+        tree.consolidateTextNodes()
+        for node in tree.allNodes where node.type == CMARK_NODE_TEXT {
+            let literal = node.literal
+            let found = ResultReferenceScanner.references(in: literal).filter { values[$0.text] != nil }
+            guard !found.isEmpty else { continue }
+            var replaced = ""
+            var cursor = literal.startIndex
+            for reference in found {
+                replaced += literal[cursor..<reference.range.lowerBound]
+                replaced += values[reference.text] ?? ""
+                cursor = reference.range.upperBound
+            }
+            replaced += literal[cursor...]
+            cmark_node_set_literal(node.pointer, replaced)
+        }
     }
 
     /// Replaces `@id` in text nodes with links. Text inside links stays as it is: a link inside
@@ -60,7 +86,7 @@ public enum MarkdownRendering {
 
     /// cmark writes headings as bare `<h2>`; the n-th one gets the n-th anchor. Raw HTML has been
     /// turned into text before rendering, so every `<hN>` in the output is a heading of ours.
-    static func addHeadingIDs(_ html: String, anchors: [String]) -> String {
+    static func addHeadingIDs(_ html: String, anchors: [String], selfLinks: Bool = false) -> String {
         guard !anchors.isEmpty else { return html }
         var output = ""
         var remaining = Substring(html)
@@ -75,7 +101,11 @@ public enum MarkdownRendering {
                 continue
             }
             output += remaining[..<start.lowerBound]
-            output += "<h\(level) id=\"\(escapeAttribute(anchors[anchorIndex]))\">"
+            let anchor = escapeAttribute(anchors[anchorIndex])
+            output += "<h\(level) id=\"\(anchor)\">"
+            if selfLinks {
+                output += "<a class=\"heading-link\" href=\"#\(anchor)\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+            }
             anchorIndex += 1
             remaining = remaining[remaining.index(afterH, offsetBy: 2)...]
         }

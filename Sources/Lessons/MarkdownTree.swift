@@ -75,6 +75,12 @@ final class MarkdownTree {
         return String(cString: rendered)
     }
 
+    /// Merges adjacent text nodes. cmark splits text wherever emphasis might start (at `_`, `*`),
+    /// so `{{a.target_p_after}}` arrives in pieces; merged, it can be found in one node.
+    func consolidateTextNodes() {
+        cmark_consolidate_text_nodes(root)
+    }
+
     /// Turns every raw HTML block and inline tag into plain text, so that `<script>` written in a
     /// lesson is shown as the characters `<script>` instead of being omitted or executed.
     func escapeRawHTML() {

@@ -26,6 +26,13 @@ public struct CacheKey: Hashable, Sendable, Comparable, CustomStringConvertible,
 
     public var description: String { hex }
 
+    /// A key for something computed from this key's result and `purpose` (a figure of a job
+    /// drawn in one language: `"figure confidence es figures 1"`), so that it is cached beside
+    /// the result and changes whenever the result does.
+    public func derived(_ purpose: String) -> CacheKey {
+        CacheKey(hashing: "trilobite-derived 1\n\(hex)\n\(purpose)")
+    }
+
     /// The first 12 digits, for progress lines.
     public var short: String { String(hex.prefix(12)) }
 
@@ -201,17 +208,35 @@ public struct ResultCache: Sendable {
         if rename(entryFolder, aside) == 0 { FileSystem.remove(aside) }
     }
 
-    /// Removes temporary folders left by builds that were killed while storing, once they are
-    /// older than `age` seconds (younger ones may belong to a build still running).
+    /// Removes temporary folders left by builds that were killed while storing: those of a
+    /// process that has ended at once, the others once they are older than `age` seconds (younger
+    /// ones may belong to a build still running).
+    ///
+    /// Temporary names carry the writing process's id: `.tmp-<key>-<pid>-…` for entries being
+    /// stored, `.tmp-work-<pid>-…` for a runner's scratch files.
     public func removeLeftovers(olderThan age: TimeInterval = 3600) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         let now = Date().timeIntervalSince1970
         for name in names where name.hasPrefix(".tmp-") || name.hasPrefix(".old-") {
             let path = folder + "/" + name
-            if let identity = FileSystem.identity(of: path), now - Double(identity.modifiedSeconds) > age {
+            if let pid = Self.writerProcess(of: name), pid != getpid(), !Self.processIsAlive(pid) {
+                FileSystem.remove(path)
+            } else if let identity = FileSystem.identity(of: path), now - Double(identity.modifiedSeconds) > age {
                 FileSystem.remove(path)
             }
         }
+    }
+
+    /// The process id in a temporary folder's name, if it has one.
+    static func writerProcess(of name: String) -> Int32? {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        // .tmp-<key>-<pid>-<uuid…> and .tmp-work-<pid>-<worker>-<uuid…>
+        guard parts.count >= 3, parts[0] == ".tmp" else { return nil }
+        return Int32(parts[2])
+    }
+
+    static func processIsAlive(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
     }
 
     static func isValidFileName(_ name: String) -> Bool {

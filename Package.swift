@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "Lessons", dependencies: [
             "CMarkGFM", "Yams", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Runner: runs a lesson set's plan (Engine, Attacks), draws its figures (Figures), caches both.
+        .target(name: "Runner", dependencies: ["Lessons", "Engine", "Attacks", "Figures", "Imaging"]),
         .executableTarget(name: "trilobite", dependencies: [
             "Engine", "Attacks", "Imaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -57,6 +59,7 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: numericSettings),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Imaging"], resources: [.copy("Fixtures")], swiftSettings: numericSettings),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Lessons", "Attacks", "Engine", "Figures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -47,6 +47,9 @@ let package = Package(
         ]),
         // Runner: runs a lesson set's plan (Engine, Attacks), draws its figures (Figures), caches both.
         .target(name: "Runner", dependencies: ["Lessons", "Engine", "Attacks", "Figures", "Imaging"]),
+        // Site: HTML pages, the theme (embedded in the binary) and the atomic site writer.
+        .target(name: "Site", dependencies: ["Runner", "Lessons", "Figures", "Engine"],
+                resources: [.embedInCode("Theme/theme.css"), .embedInCode("Theme/site.js")]),
         .executableTarget(name: "trilobite", dependencies: [
             "Engine", "Attacks", "Imaging",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Imaging"], resources: [.copy("Fixtures")], swiftSettings: numericSettings),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Lessons", "Attacks", "Engine", "Figures"]),
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Runner", "Lessons"]),
     ],
     swiftLanguageModes: [.v6]
 )

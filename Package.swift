@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Site", dependencies: ["Runner", "Lessons", "Figures", "Engine"],
                 resources: [.embedInCode("Theme/theme.css"), .embedInCode("Theme/site.js")]),
         .executableTarget(name: "trilobite", dependencies: [
-            "Engine", "Attacks", "Imaging",
+            "Engine", "Attacks", "Imaging", "Lessons", "Runner", "Site",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"],
@@ -63,7 +63,8 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Imaging"], resources: [.copy("Fixtures")], swiftSettings: numericSettings),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Lessons", "Attacks", "Engine", "Figures"]),
-        .testTarget(name: "SiteTests", dependencies: ["Site", "Runner", "Lessons"]),
+        // The end-to-end tests also run the built `trilobite` binary (to kill it mid-build).
+        .testTarget(name: "SiteTests", dependencies: ["Site", "Runner", "Lessons", "trilobite"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The site server: FlyingFox is small, has no dependencies and builds in seconds, where
+        // Hummingbird pulls in SwiftNIO (minutes on 2 cores, on every CI run); its async/await
+        // API and Swift 6 concurrency checking suit a static server with one event stream.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
@@ -65,6 +69,13 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Lessons", "Attacks", "Engine", "Figures"]),
         // The end-to-end tests also run the built `trilobite` binary (to kill it mid-build).
         .testTarget(name: "SiteTests", dependencies: ["Site", "Runner", "Lessons", "trilobite"]),
+        // Serve a folder over HTTP with live reload (no knowledge of lessons or of the build).
+        .target(name: "Server", dependencies: [
+            .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "FlyingSocks", package: "FlyingFox"),
+        ]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", .product(name: "FlyingSocks", package: "FlyingFox"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -148,8 +148,12 @@ public struct SitePages {
             html.line("<p class=\"lesson-summary\">\(HTML.text(lesson.summary))</p>")
         }
         html.line("</header>")
-        html.raw(pageTableOfContents(lesson, words: words))
-        html.raw(try body(lesson, words: words, values: values, rootPath: rootPath))
+        let contents = pageTableOfContents(lesson, words: words)
+        // Under the page's title: the header's, or the body's own first heading.
+        let bodyHasTitle = lesson.headings.first?.level == 1
+        if !bodyHasTitle { html.raw(contents) }
+        html.raw(try body(lesson, words: words, values: values, rootPath: rootPath,
+                          contentsAfterTitle: bodyHasTitle ? contents : ""))
         if let notes = lesson.notes {
             html.line("<aside class=\"speaker-notes\" hidden>\(HTML.text(notes))</aside>")
         }
@@ -163,9 +167,11 @@ public struct SitePages {
     }
 
     /// The parts of the lesson, each slide in its own section.
-    private func body(_ lesson: Lesson, words: SiteWords, values: [String: String], rootPath: String)
-        throws(SiteRenderError) -> String {
+    /// `contentsAfterTitle` goes right after the body's first `<h1>`.
+    private func body(_ lesson: Lesson, words: SiteWords, values: [String: String], rootPath: String,
+                      contentsAfterTitle: String) throws(SiteRenderError) -> String {
         var html = HTMLWriter()
+        var pendingContents = contentsAfterTitle
         // A lesson without slides (an empty body) still gets one section.
         let slides: [(title: String?, parts: Range<Int>)] = lesson.slides.isEmpty
             ? [(nil, 0..<lesson.parts.count)] : lesson.slides.map { ($0.title, $0.parts) }
@@ -176,14 +182,20 @@ public struct SitePages {
             for index in slide.parts where lesson.parts.indices.contains(index) {
                 switch lesson.parts[index] {
                 case .prose(let chunk):
-                    html.raw(chunk.html(resultValues: values, headingSelfLinks: true))
+                    var prose = chunk.html(resultValues: values, headingSelfLinks: true)
+                    // Lesson HTML is escaped, so the only `</h1>` is a heading's.
+                    if !pendingContents.isEmpty, let end = prose.range(of: "</h1>\n") {
+                        prose.insert(contentsOf: pendingContents, at: end.upperBound)
+                        pendingContents = ""
+                    }
+                    html.raw(prose)
                 case .directive(let directive):
                     html.raw(try directiveHTML(directive, in: lesson, words: words, values: values, rootPath: rootPath))
                 }
             }
             html.line("</section>")
         }
-        return html.output
+        return pendingContents + html.output
     }
 
     private func directiveHTML(_ directive: Directive, in lesson: Lesson, words: SiteWords, values: [String: String],

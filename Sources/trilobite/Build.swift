@@ -119,8 +119,8 @@ private func seconds(since start: ContinuousClock.Instant) -> Double {
 /// The build's live display on standard error.
 ///
 /// On a terminal: one status line, then a line per busy worker with its directive, step and ETA,
-/// redrawn at most ten times a second; each finished computation is printed above it for good.
-/// Elsewhere (a log, CI): one line per computation as it finishes.
+/// redrawn at most ten times a second; a failed computation is printed above it for good.
+/// Elsewhere (a log, CI) nothing is drawn: the summary lists every computation.
 final class BuildProgressDisplay: @unchecked Sendable {
     private let terminal: Bool
     private let lock = NSLock()
@@ -151,8 +151,8 @@ final class BuildProgressDisplay: @unchecked Sendable {
             active[worker] = nil
             finished += 1
             if report.ran {
+                // Listed with its time in the summary; the status line counts it meanwhile.
                 ranCount += 1
-                emitPermanent("  ran \(report.location)  \(report.summary)  " + String(format: "%.2f s", report.seconds))
             } else if let failure = report.failure {
                 emitPermanent("  failed \(report.location)  \(failure)")
             }
@@ -167,8 +167,8 @@ final class BuildProgressDisplay: @unchecked Sendable {
         clear()
     }
 
-    /// A line that stays: on a terminal above the live lines; elsewhere nothing, since the
-    /// summary lists every computation anyway.
+    /// A line that stays, above the live lines (on a terminal only: elsewhere the summary and
+    /// the error lines say it).
     private func emitPermanent(_ line: String) {
         guard terminal else { return }
         clear()

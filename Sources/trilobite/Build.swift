@@ -9,9 +9,10 @@ struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build the lesson site: check every lesson, run (or reuse) each directive, write the site.",
         discussion: """
-        Every lesson is read and checked first; any error is printed as file:line:column and nothing runs.
-        Results are cached in .trilobite-cache beside the lessons folder: only directives whose inputs
+        Every lesson is read and checked first; any error is printed as file:line:column and nothing runs. \
+        Results are cached in .trilobite-cache beside the lessons folder: only directives whose inputs \
         changed run again. The site is written to a temporary folder and swapped in whole.
+
         Example: swift run -c release trilobite build
         """)
 

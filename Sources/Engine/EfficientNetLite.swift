@@ -115,8 +115,26 @@ public final class EfficientNetLite {
     public var inputSize: Int { weights.inputSize }
     public var classCount: Int { weights.classCount }
 
+    /// Images per forward-only pass: a large batch is run in chunks of this many, so that the
+    /// activations of a chunk stay in the processor's cache (measured at batch 16 on Lite0:
+    /// 4 per chunk was faster per image than 2, 16, or batch 1).
+    static let inferenceChunk = 4
+
     /// Logits, `batch × classCount`.
     public func logits(input: [Float], batch: Int) throws -> [Float] {
+        let chunk = Self.inferenceChunk
+        if batch > chunk, gradientWorkspace?.batch != batch {
+            let imageSize = inputSize * inputSize * 3
+            var logits: [Float] = []
+            logits.reserveCapacity(batch * classCount)
+            var first = 0
+            while first < batch {
+                let count = min(chunk, batch - first)
+                logits += try self.logits(input: Array(input[(first * imageSize)..<((first + count) * imageSize)]), batch: count)
+                first += count
+            }
+            return logits
+        }
         let workspace = try prepare(input: input, batch: batch, forGradient: false)
         forward(input, workspace)
         return Array(UnsafeBufferPointer(start: workspace.logits, count: batch * classCount))

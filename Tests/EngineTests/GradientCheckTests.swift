@@ -64,6 +64,22 @@ struct GradientCheckTests {
         #expect(try network.logits(input: images, batch: 2) == logits)
     }
 
+    /// A forward-only batch larger than a chunk is run in pieces; the logits are those of the
+    /// images run one at a time.
+    @Test func chunkedBatchMatchesSingleImages() throws {
+        let network = try TinyNetwork.network(inputSize: 16)
+        let single = try TinyNetwork.network(inputSize: 16)
+        var random = TestRandom(state: 5)
+        let count = EfficientNetLite.inferenceChunk + 2
+        let images = (0..<count).map { _ in random.values(16 * 16 * 3) }
+        let logits = try network.logits(input: images.flatMap { $0 }, batch: count)
+        #expect(logits.count == count * 10)
+        for (i, image) in images.enumerated() {
+            let alone = try single.logits(input: image, batch: 1)
+            for (a, b) in zip(alone, logits[(i * 10)..<((i + 1) * 10)]) { #expect(abs(a - b) <= 1e-5) }
+        }
+    }
+
     @Test func wrongInputSizeIsAnError() throws {
         let network = try TinyNetwork.network(inputSize: 16)
         #expect(throws: EngineError.self) { try network.logits(input: [0, 1, 2], batch: 1) }

@@ -112,6 +112,17 @@ public struct AttackLoopDiagram: Sendable {
         self.style = style
     }
 
+    /// The diagram as a lesson page in `language` shows it: that language's style and words, and
+    /// the target class as the lessons write it ("trilobites" in Spanish, "trilobite" in English).
+    public init(language: FigureLanguage) {
+        self.init(targetLabel: language == .spanish ? "trilobites" : "trilobite",
+                  style: language == .spanish ? .spanish : .standard)
+    }
+
+    /// Identifies this drawing in cache keys: bump it when the layout, colours or words change,
+    /// so that a cached PNG of the old drawing is drawn again.
+    public static let drawingVersion = "attack-loop diagram 1"
+
     /// Space between two boxes, where the forward arrows run.
     static let arrowGap = 34.0
     /// Padding inside a box.

@@ -78,6 +78,7 @@ public enum DirectiveBody: Hashable, Sendable {
     case classify(ClassifyDirective)
     case transfer(TransferDirective)
     case compare(CompareDirective)
+    case diagram(DiagramDirective)
 
     /// The directive name.
     public var kind: String {
@@ -86,6 +87,7 @@ public enum DirectiveBody: Hashable, Sendable {
         case .classify: return ClassifySchema.name
         case .transfer: return TransferSchema.name
         case .compare: return CompareSchema.name
+        case .diagram: return DiagramSchema.name
         }
     }
 
@@ -96,11 +98,19 @@ public enum DirectiveBody: Hashable, Sendable {
         case .classify(let body): return body.canonical
         case .transfer(let body): return body.canonical
         case .compare(let body): return body.canonical
+        case .diagram(let body): return body.canonical
         }
     }
 
     /// The images the computation reads, relative to the lessons folder.
     public var images: [String] { canonical.files }
+
+    /// Whether the computation runs a network (and so reads weights and the class labels);
+    /// a diagram is only drawn.
+    public var runsNetwork: Bool {
+        if case .diagram = self { return false }
+        return true
+    }
 
     /// The models whose weights the computation reads.
     public var models: [String] {
@@ -112,6 +122,7 @@ public enum DirectiveBody: Hashable, Sendable {
             for model in body.models where !models.contains(model) { models.append(model) }
             return models
         case .compare(let body): return [body.model]
+        case .diagram: return []
         }
     }
 
@@ -122,6 +133,7 @@ public enum DirectiveBody: Hashable, Sendable {
         case .classify(let body): return body.seed
         case .transfer(let body): return body.seed
         case .compare(let body): return body.seed
+        case .diagram: return 0
         }
     }
 
@@ -139,6 +151,8 @@ public enum DirectiveBody: Hashable, Sendable {
         case .compare(let body):
             return "comparison of " + body.attacks.map(\.method).joined(separator: ", ")
                 + " on \(body.image) with \(body.model)"
+        case .diagram(let body):
+            return "the \(body.diagram.rawValue) diagram"
         }
     }
 }
@@ -150,8 +164,12 @@ public enum DirectiveBody: Hashable, Sendable {
 protocol DirectiveSchema: Sendable {
     /// The info string of the fenced block.
     static var name: String { get }
-    /// The keys of the computation (presentation keys and `seed` are added for every kind).
+    /// The keys of the computation.
     static var computationKeys: [String] { get }
+    /// The keys besides the computation's: by default every presentation key and `seed`.
+    static var commonKeys: [String] { get }
+    /// What an empty block is told it needs ("it needs at least 'image: images/<name>.png'").
+    static var emptyBlockHint: String { get }
     /// The values `show` may list.
     static var showChoices: [String] { get }
     /// What is shown when `show` is omitted.
@@ -161,15 +179,19 @@ protocol DirectiveSchema: Sendable {
 }
 
 extension DirectiveSchema {
+    static var commonKeys: [String] { DirectiveReader.presentationKeys + ["seed"] }
+
+    static var emptyBlockHint: String { "it needs at least 'image: images/<name>.png'" }
+
     /// Every key the block may have.
     static var allKeys: [String] {
-        computationKeys + DirectiveReader.presentationKeys + ["seed"]
+        computationKeys + commonKeys
     }
 }
 
 /// The directive kinds lessons may use.
 let standardDirectiveKinds: [any DirectiveSchema.Type] = [
-    AttackSchema.self, ClassifySchema.self, TransferSchema.self, CompareSchema.self,
+    AttackSchema.self, ClassifySchema.self, TransferSchema.self, CompareSchema.self, DiagramSchema.self,
 ]
 
 /// Reads one directive block: the key-by-key reader plus the checks shared by all kinds
@@ -197,7 +219,10 @@ final class DirectiveReader {
                                  what: "this \(schema.name) block", location: fenceLocation)
         let reader = DirectiveReader(keys: keys, context: context, kindName: schema.name)
         let body = schema.read(reader)
-        let presentation = reader.readPresentation(showChoices: schema.showChoices, defaultShow: schema.defaultShow)
+        // A kind without `show` (a diagram) always shows its default; a `show` it is given is
+        // reported below as an unknown key rather than read.
+        let presentation = reader.readPresentation(showChoices: schema.showChoices, defaultShow: schema.defaultShow,
+                                                   readsShow: schema.commonKeys.contains("show"))
         keys.reportUnknownKeys()
         let errorsAfter = log.diagnostics.filter { $0.severity == .error }.count
         guard let body, errorsAfter == errorsBefore else { return nil }
@@ -206,9 +231,9 @@ final class DirectiveReader {
 
     // MARK: Presentation
 
-    func readPresentation(showChoices: [String], defaultShow: [String]) -> DirectivePresentation {
+    func readPresentation(showChoices: [String], defaultShow: [String], readsShow: Bool = true) -> DirectivePresentation {
         var show = defaultShow
-        if let items = keys.textList("show", expecting: "figure names (\(showChoices.joined(separator: ", ")))") {
+        if readsShow, let items = keys.textList("show", expecting: "figure names (\(showChoices.joined(separator: ", ")))") {
             show = []
             for (name, location) in items {
                 guard showChoices.contains(name) else {

@@ -30,7 +30,8 @@ public struct DirectiveContext: Sendable {
     /// `standardDirectiveKinds`.
     var directiveKinds: [any DirectiveSchema.Type] { standardDirectiveKinds }
 
-    /// The fenced-block names that are directives: `attack`, `classify`, `transfer`, `compare`.
+    /// The fenced-block names that are directives: `attack`, `classify`, `transfer`, `compare`,
+    /// `diagram`.
     public var directiveNames: [String] { directiveKinds.map { $0.name } }
 
     /// A context with the standard models, methods and directive kinds.

@@ -362,7 +362,7 @@ struct LessonParser {
         }
         let placement = YAMLPlacement(source: source, firstLine: fenceLine + 1, indentation: fence.indentation)
         guard let mapping = placement.parseMapping(block.literal, what: "this \(name) block",
-                                                   emptyHint: "it needs at least 'image: images/<name>.png'",
+                                                   emptyHint: schema.emptyBlockHint,
                                                    log: log, whenEmpty: fenceLocation),
               let read = DirectiveReader.readDirective(schema: schema, mapping: mapping, placement: placement,
                                                        fenceLocation: fenceLocation, context: context, log: log)

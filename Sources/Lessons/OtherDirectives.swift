@@ -150,3 +150,62 @@ enum CompareSchema: DirectiveSchema {
         return .compare(CompareDirective(image: image, model: model, target: target, attacks: attacks, seed: seed))
     }
 }
+
+/// A drawn diagram a `diagram` block can show. Each one is drawn by the runner in the page's
+/// language; nothing is computed, so no image or network is read.
+///
+/// To add a diagram: add a case here (its raw value is the name lessons write) and draw it in
+/// the runner's `FigureDrawing`, whose switch over this type fails to compile until you do.
+public enum DiagramName: String, CaseIterable, Hashable, Sendable {
+    /// The talk's "Figura 4": training a network against attacking it, as two loops.
+    case attackLoop = "attack-loop"
+
+    /// Every name a lesson may write, in declaration order.
+    public static var allNames: [String] { allCases.map(\.rawValue) }
+}
+
+/// The `diagram` directive: a drawn diagram that needs no network run.
+public struct DiagramDirective: Hashable, Sendable {
+    public var diagram: DiagramName
+
+    public init(diagram: DiagramName) {
+        self.diagram = diagram
+    }
+
+    public var canonical: CanonicalValue {
+        .map(["name": .text(diagram.rawValue)])
+    }
+}
+
+/// Reads and checks `diagram`. A diagram block has exactly one figure, so it takes no `show`,
+/// and nothing random, so no `seed`.
+enum DiagramSchema: DirectiveSchema {
+    static let name = "diagram"
+    static let computationKeys = ["name"]
+    static let commonKeys = ["caption", "id", "alt"]
+    /// The diagram itself is the block's only figure; `show` is not a key of this kind.
+    static let showChoices = ["diagram"]
+    static let defaultShow = ["diagram"]
+    static var emptyBlockHint: String { "it needs 'name: \(DiagramName.attackLoop.rawValue)'" }
+
+    static func read(_ reader: DirectiveReader) -> DirectiveBody? {
+        let keys = reader.keys
+        let choices = "diagrams: " + DiagramName.allNames.joined(separator: ", ")
+        guard keys.has("name") else {
+            keys.requireKey("name", example: DiagramName.attackLoop.rawValue)
+            return nil
+        }
+        guard let written = keys.text("name", expecting: "a diagram name (\(DiagramName.allNames.joined(separator: ", ")))")
+        else { return nil }
+        guard let diagram = DiagramName(rawValue: written) else {
+            // The nearest name even when it is far: there are few diagrams, and naming one
+            // tells the author what a name looks like.
+            var suggestions = Suggestions.nearest(to: written, among: DiagramName.allNames, limit: 1)
+            if suggestions.isEmpty { suggestions = Suggestions.closest(to: written, among: DiagramName.allNames) }
+            reader.log.error(keys.valueLocation("name"), Suggestions.message(
+                "unknown diagram '\(written)'", suggestions: suggestions, choices: choices))
+            return nil
+        }
+        return .diagram(DiagramDirective(diagram: diagram))
+    }
+}

@@ -260,6 +260,11 @@ struct ResultReferenceChecker {
             log.error(location, message)
             return nil
         }
+        if case .diagram = directive.body {
+            log.error(location, "\(shown): a diagram block is drawn, not computed, so it has no values; "
+                + "link to it with @\(id) instead")
+            return nil
+        }
         let path = Array(written.segments.dropFirst())
         guard let fieldName = path.last else {
             log.error(location, "\(shown) needs a field after the id, e.g. {{\(id).\(Self.example(for: directive))}}"
@@ -277,6 +282,8 @@ struct ResultReferenceChecker {
             resolved = checkCompare(body, rows: rows, fieldName: fieldName, shown: shown, location: location)
         case .transfer(let body):
             resolved = checkTransfer(body, rows: rows, fieldName: fieldName, shown: shown, location: location)
+        case .diagram:
+            resolved = nil
         }
         guard let resolved else { return nil }
         return ResultReference(text: written.text, directiveID: id, row: resolved.row, field: resolved.field,
@@ -481,6 +488,7 @@ struct ResultReferenceChecker {
         case .classify: return "top1"
         case .compare(let body): return rowName(0, in: body.attacks) + ".success"
         case .transfer(let body): return (body.models.first ?? "lite0") + ".top1"
+        case .diagram: return ""
         }
     }
 
@@ -492,6 +500,8 @@ struct ResultReferenceChecker {
             return "fields: " + (1...classify.top).flatMap { ["top\($0)", "top\($0)_p"] }.joined(separator: ", ")
         case .transfer:
             return "fields of a model: " + EvaluationField.allCases.map(\.rawValue).joined(separator: ", ")
+        case .diagram:
+            return "a diagram has no fields"
         }
     }
 
@@ -509,8 +519,6 @@ struct ResultReferenceChecker {
     /// The id with the smallest edit distance, for "did you mean" when none is close enough to
     /// be a plausible typo (the brief asks for the nearest one regardless).
     static func closest(to name: String, among ids: [String]) -> [String] {
-        guard let best = ids.min(by: { (Suggestions.editDistance(name, $0), $0) < (Suggestions.editDistance(name, $1), $1) })
-        else { return [] }
-        return [best]
+        Suggestions.closest(to: name, among: ids)
     }
 }

@@ -86,6 +86,9 @@ public enum RunPlanError: Error, CustomStringConvertible, Sendable {
 /// - the SHA-256 of the weights of every model it uses, and of the labels file;
 /// - the engine version string and the seed.
 ///
+/// A `diagram` job reads no file, so its key is its kind, its name, the engine version string
+/// and the seed (0); its figures' keys add the figure code's version (see the runner).
+///
 /// Caption, id, `show` and alt text are not part of it: they only change how a result is
 /// drawn, which the per-use ``DirectiveUse/renderKey`` covers, so retitling a figure never
 /// reruns an attack.
@@ -139,7 +142,10 @@ public struct RunPlan: Sendable {
             guard let weights = environment.weightsFiles[model] else { throw .missingWeights(model: model) }
             inputs.append(JobInput(role: "weights \(model)", path: weights, sha256: try digest(weights, digester)))
         }
-        inputs.append(JobInput(role: "labels", path: environment.labelsFile, sha256: labelsDigest))
+        // A diagram is only drawn: no images, weights or labels, so editing them never redraws it.
+        if body.runsNetwork {
+            inputs.append(JobInput(role: "labels", path: environment.labelsFile, sha256: labelsDigest))
+        }
 
         let canonicalBody = body.canonical.serialized { path in
             "{\"sha256\":\"\(imageDigests[path] ?? "")\"}"

@@ -34,6 +34,14 @@ enum Suggestions {
             .map(\.candidate)
     }
 
+    /// The candidate with the smallest edit distance however far it is (ties in alphabetical
+    /// order), for lists so short that naming any valid entry helps; empty without candidates.
+    static func closest(to name: String, among candidates: [String]) -> [String] {
+        guard let best = candidates.min(by: { (editDistance(name, $0), $0) < (editDistance(name, $1), $1) })
+        else { return [] }
+        return [best]
+    }
+
     /// `base`, then "; did you mean 'steps'?" when there are suggestions, then `choices` in
     /// parentheses: "unknown model 'lite3'; did you mean 'lite0'? (models: lite0, lite2)".
     static func message(_ base: String, suggestions: [String], choices: String? = nil) -> String {

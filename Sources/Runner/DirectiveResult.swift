@@ -5,17 +5,18 @@ import Engine
 /// `site/data/<key>.json`: class names, probabilities, metrics and traces, never pixel arrays
 /// (the images are PNG files beside it).
 ///
-/// Exactly one of `attack`, `classification`, `comparison`, `transfer` is set, the one of `kind`.
+/// Exactly one of `attack`, `classification`, `comparison`, `transfer`, `diagram` is set, the one
+/// of `kind`.
 public struct DirectiveResult: Codable, Sendable {
     /// The layout of this record; a record of another format is recomputed, not decoded.
     public static let currentFormat = 1
 
     public var format: Int
-    /// `attack`, `classify`, `compare` or `transfer`.
+    /// `attack`, `classify`, `compare`, `transfer` or `diagram`.
     public var kind: String
-    /// The lesson-relative image (the first one for `classify`).
+    /// The lesson-relative image (the first one for `classify`; empty for `diagram`).
     public var image: String
-    /// The model the computation ran on (the source model for `transfer`).
+    /// The model the computation ran on (the source model for `transfer`; empty for `diagram`).
     public var model: String
     /// The target class, when the block has one.
     public var target: ClassName?
@@ -28,6 +29,8 @@ public struct DirectiveResult: Codable, Sendable {
     public var comparison: [AttackRecord]?
     /// A `transfer` block's attacks and their evaluation on every model.
     public var transfer: TransferRecord?
+    /// A `diagram` block's diagram name (`attack-loop`); nothing else is computed for it.
+    public var diagram: String?
 
     init(kind: String, image: String, model: String, target: ClassName?) {
         format = Self.currentFormat

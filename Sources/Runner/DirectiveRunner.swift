@@ -5,6 +5,7 @@
 //   cache miss → the directive runs through Engine and Attacks on this worker's networks; the
 //                adversarial PNG is written, read back and classified again (SavedImageCheck);
 //                result.json, original.png and adversarial*.png are stored as one entry
+//                (a `diagram` runs nothing: its result.json only names the diagram)
 //
 // then each figure the job's directives show is taken from the cache or drawn (Figures) and
 // stored. Figures are cached apart from the computation, one entry per figure and language, under
@@ -195,7 +196,8 @@ public struct DirectiveRunner: Sendable {
 
         var drawn: [FigureRequest: FigureFile] = [:]
         for request in figures.sorted() {
-            let key = job.key.derived("figure \(request.name) \(request.language) \(FigureDrawing.version)")
+            let key = job.key.derived("figure \(request.name) \(request.language) "
+                + FigureDrawing.cacheVersion(for: job.body))
             if let figure = loadCachedFigure(key) {
                 drawn[request] = figure
                 report.figuresFromCache += 1

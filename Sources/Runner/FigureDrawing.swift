@@ -2,6 +2,7 @@ import Attacks
 import Figures
 import Foundation
 import Imaging
+import Lessons
 
 /// A drawn figure as the site needs it: the PNG, its alt text and the size to show it at.
 public struct FigureFile: Sendable, Codable, Equatable {
@@ -19,12 +20,37 @@ public struct FigureFile: Sendable, Codable, Equatable {
 /// Which `show:` values are figures (the others, `log` and `table`, are HTML made by the site),
 /// and how each is drawn from a result.
 public enum FigureDrawing {
-    /// The `show:` values drawn as images, for every directive kind.
+    /// The `show:` values drawn as images, for every directive kind (`diagram` is the only
+    /// figure of a `diagram` block, which has no `show:`).
     public static let figureNames: Set<String> = ["comparison", "noise", "noise-signed", "confidence", "progress",
-                                                   "grid", "panel"]
+                                                   "grid", "panel", "diagram"]
 
     /// Bump when the drawing below changes, so that cached figures are drawn again.
     public static let version = "figures 1"
+
+    /// What a figure's cache key records of the code that draws it: ``version``, and for a
+    /// `diagram` block the diagram's own drawing version, so a redrawn diagram is never served
+    /// from the cache as it was.
+    public static func cacheVersion(for body: DirectiveBody) -> String {
+        switch body {
+        case .diagram(let diagram): return version + " / " + drawingVersion(of: diagram.diagram)
+        case .attack, .classify, .compare, .transfer: return version
+        }
+    }
+
+    /// The drawing version of each diagram.
+    static func drawingVersion(of diagram: DiagramName) -> String {
+        switch diagram {
+        case .attackLoop: return AttackLoopDiagram.drawingVersion
+        }
+    }
+
+    /// Draws a diagram in `language`.
+    static func drawDiagram(_ diagram: DiagramName, language: FigureLanguage) throws(FigureError) -> RenderedFigure {
+        switch diagram {
+        case .attackLoop: return try AttackLoopDiagram(language: language).render()
+        }
+    }
 
     /// Draws `name` for `result` in `language`. `files` are the job's files (the PNGs of the
     /// original and adversarial images).
@@ -70,6 +96,12 @@ public enum FigureDrawing {
                     adversarialPrediction: prediction(record.top5After.first)))
             }
             return try ComparisonPanel(rows: rows, imageWidth: 180, style: style).render()
+        case ("diagram", "diagram"):
+            guard let written = result.diagram, let diagram = DiagramName(rawValue: written) else {
+                throw RunnerError.figure(name: name, reason: "the result names no known diagram ('\(result.diagram ?? "")'; "
+                    + "diagrams: \(DiagramName.allNames.joined(separator: ", ")))")
+            }
+            return try drawDiagram(diagram, language: language)
         case ("transfer", "grid"):
             guard let transfer = result.transfer else { throw RunnerError.figure(name: name, reason: "no transfer") }
             let attackNames = transfer.attacks.map { record in

@@ -41,6 +41,7 @@ struct JobComputation {
         case .classify(let classify): return try computeClassify(classify)
         case .compare(let compare): return try computeCompare(compare)
         case .transfer(let transfer): return try computeTransfer(transfer)
+        case .diagram(let diagram): return recordDiagram(diagram)
         }
     }
 
@@ -131,6 +132,13 @@ struct JobComputation {
         var result = DirectiveResult(kind: "classify", image: body.images.first ?? "", model: body.model, target: nil)
         result.classification = answers
         return (result, files)
+    }
+
+    /// A diagram runs nothing: its record only names the diagram, which the figure step draws.
+    private func recordDiagram(_ body: DiagramDirective) -> (DirectiveResult, [String: [UInt8]]) {
+        var result = DirectiveResult(kind: "diagram", image: "", model: "", target: nil)
+        result.diagram = body.diagram.rawValue
+        return (result, [:])
     }
 
     // MARK: Parts

@@ -48,7 +48,8 @@ struct DirectiveHTML {
         flushImages()
         for block in blocks { html.line(block) }
         if let caption = captionHTML() { html.line(caption) }
-        html.line(downloadsHTML())
+        // A diagram has no adversarial image and no result worth downloading.
+        if directive.body.runsNetwork { html.line(downloadsHTML()) }
         html.line("</figure>")
         return html.output
     }

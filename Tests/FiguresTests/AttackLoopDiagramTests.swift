@@ -29,6 +29,16 @@ struct AttackLoopDiagramTests {
         #expect(!figure.altText.contains("{label}"))
     }
 
+    @Test("the diagram in a page's language: its style, words and the class as the lessons write it")
+    func pageLanguage() throws {
+        let spanish = try AttackLoopDiagram(language: .spanish).render()
+        #expect(spanish.png == (try AttackLoopDiagram(targetLabel: "trilobites", style: .spanish).render()).png)
+        #expect(spanish.altText.contains("p(trilobites)"))
+        let english = try AttackLoopDiagram(language: .english).render()
+        #expect(english.png == (try AttackLoopDiagram().render()).png)
+        #expect(!AttackLoopDiagram.drawingVersion.isEmpty)
+    }
+
     @Test("the box that changes is drawn in the target colour: the network when training, the image when attacking")
     func highlightedBoxes() throws {
         let style = FigureStyle.standard

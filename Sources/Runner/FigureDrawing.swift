@@ -77,7 +77,8 @@ public enum FigureDrawing {
             guard let record = result.attack else { throw RunnerError.figure(name: name, reason: "the result has no attack") }
             let original = try image(JobComputation.originalFile, in: files)
             let adversarial = try image(record.adversarialFile, in: files)
-            return try attackFigure(name, record: record, original: original, adversarial: adversarial, style: style)
+            return try attackFigure(name, summary: record.summary, goal: record.goal, original: original,
+                                    adversarial: adversarial, style: style)
         case ("classify", "confidence"):
             var groups: [TopClassesChart.Group] = []
             for answer in result.classification ?? [] {
@@ -127,14 +128,26 @@ public enum FigureDrawing {
         }
     }
 
-    private static func attackFigure(_ name: String, record: AttackRecord, original: RGBImage, adversarial: RGBImage,
-                                     style: FigureStyle) throws -> RenderedFigure {
-        let summary = record.summary
+    /// The figures an attack can show, in the order a reader takes them in.
+    public static let attackFigureNames = ["comparison", "noise", "noise-signed", "confidence", "progress"]
+
+    /// Draws one of ``attackFigureNames`` for an attack run outside a lesson (`attack --figures`).
+    /// `original` and `adversarial` are the crop and the saved 8-bit image.
+    public static func drawAttackFigure(
+        _ name: String, summary: AttackSummary, goal: Double?, original: RGBImage, adversarial: RGBImage,
+        language: FigureLanguage
+    ) throws -> RenderedFigure {
+        try attackFigure(name, summary: summary, goal: goal, original: original, adversarial: adversarial,
+                         style: language == .spanish ? FigureStyle.spanish : FigureStyle.standard)
+    }
+
+    private static func attackFigure(_ name: String, summary: AttackSummary, goal: Double?, original: RGBImage,
+                                     adversarial: RGBImage, style: FigureStyle) throws -> RenderedFigure {
         switch name {
         case "comparison":
             return try ComparisonPanel(original: original, adversarial: adversarial,
-                                       originalPrediction: prediction(record.top5Before.first),
-                                       adversarialPrediction: prediction(record.top5After.first),
+                                       originalPrediction: prediction(summary.top5Before.first),
+                                       adversarialPrediction: prediction(summary.top5After.first),
                                        style: style).render()
         case "noise", "noise-signed":
             // An L∞ bound fixes the top of the colour scale, so heat maps of attacks with the
@@ -144,18 +157,17 @@ public enum FigureDrawing {
                                     mode: name == "noise" ? .magnitude : .signedPerChannel, limit: limit,
                                     style: style).render()
         case "confidence":
-            return try ConfidenceChart(before: record.top5Before.map(prediction), after: record.top5After.map(prediction),
+            return try ConfidenceChart(before: summary.top5Before.map(prediction), after: summary.top5After.map(prediction),
                                        targetLabel: summary.target?.label, originalLabel: summary.originalClass.label,
                                        style: style).render()
         case "progress":
-            return try progressChart(record, style: style).render()
+            return try progressChart(summary, goal: goal, style: style).render()
         default:
             throw RunnerError.figure(name: name, reason: "an attack block has no figure '\(name)'")
         }
     }
 
-    private static func progressChart(_ record: AttackRecord, style: FigureStyle) throws -> ProgressChart {
-        let summary = record.summary
+    private static func progressChart(_ summary: AttackSummary, goal: Double?, style: FigureStyle) throws -> ProgressChart {
         var trace = summary.trace
         if trace.isEmpty {
             throw RunnerError.figure(name: "progress", reason: "the attack recorded no steps")
@@ -179,8 +191,16 @@ public enum FigureDrawing {
             loss: summary.method == "talk" ? nil : trace.map { Double($0.loss) })
         return ProgressChart(runs: [run], targetLabel: summary.target?.label ?? summary.originalClass.label,
                              originalLabel: targeted ? summary.originalClass.label : nil,
-                             goal: targeted ? record.goal : nil, scale: scale,
+                             goal: targeted ? goal : nil, scale: scale,
                              showsLoss: summary.method != "talk", labels: labels, style: style)
+    }
+
+    private static func prediction(_ ranked: AttackSummary.RankedClass?) -> Prediction {
+        Prediction(label: ranked?.label ?? "–", probability: Double(ranked?.probability ?? 0))
+    }
+
+    private static func prediction(_ ranked: AttackSummary.RankedClass) -> Prediction {
+        Prediction(label: ranked.label, probability: Double(ranked.probability))
     }
 
     private static func prediction(_ ranked: RankedClass?) -> Prediction {

@@ -16,7 +16,9 @@ public struct SiteRenderError: Error, CustomStringConvertible, Sendable {
 /// ```
 /// index.html                     table of contents of every language, language switch
 /// <lang>/<slug>.html             one page per lesson and language
+/// <lang>/<slug>.slides.html      its slide mode (`#/3` is slide 3; `?speaker` the speaker view)
 /// assets/theme.css, site.js      the theme (no fonts, no external requests)
+/// assets/slides.css, slides.js   the slide mode (see ``SlideAssets``)
 /// data/<key>.json                each job's result record
 /// data/<key>/*.png               its original crop, adversarial PNGs and figures (<name>.<lang>.png)
 /// ```
@@ -52,9 +54,14 @@ public struct SitePages {
         files[Self.markerFile] = Array("This folder is written by `trilobite build`; it is replaced as a whole.\n".utf8)
         files["assets/theme.css"] = PackageResources.theme_css
         files["assets/site.js"] = PackageResources.site_js
+        files["assets/slides.css"] = Array(SlideAssets.css.utf8)
+        files["assets/slides.js"] = Array(SlideAssets.javascript.utf8)
         files["index.html"] = Array(indexPage().utf8)
         for lesson in lessons.lessons {
             files["\(lesson.id.language)/\(lesson.id.slug).html"] = Array(try lessonPage(lesson).utf8)
+            if lesson.slidesEnabled {
+                files["\(lesson.id.language)/\(lesson.id.slug).slides.html"] = Array(try slidesPage(lesson).utf8)
+            }
         }
         for job in plan.jobs {
             guard let output = outputs[job.key] else { continue }
@@ -147,6 +154,10 @@ public struct SitePages {
         if !lesson.summary.isEmpty, lesson.headings.first?.level != 1 {
             html.line("<p class=\"lesson-summary\">\(HTML.text(lesson.summary))</p>")
         }
+        if lesson.slidesEnabled {
+            html.line("<p class=\"lesson-actions\"><a class=\"slides-link\" href=\"\(HTML.attribute(Self.slidesFile(lesson.id)))\">"
+                + "<span aria-hidden=\"true\">▶ </span>\(HTML.text(words.slidesLink))</a></p>")
+        }
         html.line("</header>")
         let contents = pageTableOfContents(lesson, words: words)
         // Under the page's title: the header's, or the body's own first heading.
@@ -168,7 +179,7 @@ public struct SitePages {
 
     /// The parts of the lesson, each slide in its own section.
     /// `contentsAfterTitle` goes right after the body's first `<h1>`.
-    private func body(_ lesson: Lesson, words: SiteWords, values: [String: String], rootPath: String,
+    func body(_ lesson: Lesson, words: SiteWords, values: [String: String], rootPath: String,
                       contentsAfterTitle: String) throws(SiteRenderError) -> String {
         var html = HTMLWriter()
         var pendingContents = contentsAfterTitle
@@ -252,11 +263,13 @@ public struct SitePages {
 
     // MARK: Shared parts
 
-    private func head(language: String, title: String, rootPath: String, alternates: [(String, String)]) -> String {
+    func head(language: String, title: String, rootPath: String, alternates: [(String, String)]) -> String {
         var html = "<!DOCTYPE html>\n<html lang=\"\(HTML.attribute(language))\">\n<head>\n<meta charset=\"utf-8\">\n"
         html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         html += "<meta name=\"color-scheme\" content=\"light dark\">\n"
         html += "<meta name=\"generator\" content=\"trilobite\">\n"
+        // No favicon file: an empty icon keeps browsers from asking for /favicon.ico.
+        html += "<link rel=\"icon\" href=\"data:,\">\n"
         html += "<title>\(HTML.text(title))</title>\n"
         html += "<link rel=\"stylesheet\" href=\"\(rootPath)assets/theme.css\">\n"
         for (alternateLanguage, href) in alternates {

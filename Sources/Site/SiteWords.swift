@@ -117,3 +117,29 @@ struct SiteWords {
         }
     }
 }
+
+/// The slide mode's words.
+extension SiteWords {
+    var slides: String { pick("Diapositivas", "Slides") }
+    var slidesLink: String { pick("Ver como diapositivas", "View as slides") }
+    var slide: String { pick("diapositiva", "slide") }
+    var slideDeck: String { pick("Presentación", "Slide deck") }
+    var slideControls: String { pick("Controles de la presentación", "Slide controls") }
+    var previousSlide: String { pick("Diapositiva anterior", "Previous slide") }
+    var nextSlide: String { pick("Diapositiva siguiente", "Next slide") }
+    var overview: String { pick("Vista general", "Overview") }
+    var speakerView: String { pick("Vista del orador", "Speaker view") }
+    var fullscreen: String { pick("Pantalla completa", "Fullscreen") }
+    var backToLesson: String { pick("Volver a la lección", "Back to the lesson") }
+    var speakerNotes: String { pick("Notas", "Notes") }
+    var noNotes: String { pick("Esta lección no tiene notas.", "This lesson has no notes.") }
+    var nextUp: String { pick("Siguiente", "Next") }
+    var endOfDeck: String { pick("Fin de la presentación", "End of the deck") }
+    var timer: String { pick("Tiempo", "Time") }
+    var resetTimer: String { pick("Reiniciar", "Reset") }
+    var pauseTimer: String { pick("Pausa", "Pause") }
+    var keyHelp: String {
+        pick("Teclas: → ← espacio RePág AvPág Inicio Fin · f pantalla completa · o vista general · s vista del orador",
+             "Keys: → ← space PgUp PgDn Home End · f fullscreen · o overview · s speaker view")
+    }
+}

@@ -14,7 +14,27 @@ import Testing
         let problems = try LinkChecker.problems(in: project.site)
         #expect(problems == [])
         let pages = SiteProject.snapshot(project.site).keys.filter { $0.hasSuffix(".html") }.sorted()
-        #expect(pages == ["en/01-ataque.html", "es/01-ataque.html", "es/02-comparar.html", "index.html"])
+        #expect(pages == ["en/01-ataque.html", "en/01-ataque.slides.html", "es/01-ataque.html", "es/01-ataque.slides.html",
+                          "es/02-comparar.html", "es/02-comparar.slides.html", "index.html"])
+    }
+
+    @Test func everyLessonHasASlideModeWithEscapedTextAndNotes() throws {
+        let project = try WarmTemplate.project.get()
+        let page = try project.read("es/01-ataque.html")
+        #expect(page.contains("<a class=\"slides-link\" href=\"01-ataque.slides.html\">"))
+        let slides = try project.read("es/01-ataque.slides.html")
+        #expect(slides.contains("<html lang=\"es\">"))
+        #expect(slides.contains("<title>Un ataque &lt;pequeño&gt; · Diapositivas</title>"))
+        #expect(slides.contains("aria-label=\"Un ataque &lt;pequeño&gt;\""))
+        #expect(slides.contains("Un gato con &lt;script&gt;alert(1)&lt;/script&gt; ruido."))
+        #expect(!slides.contains("<script>alert"))
+        // Two slides (the top, `## El ataque`), each labelled with its number; the notes in the speaker panel.
+        #expect(slides.contains("aria-label=\"1 / 2: Un ataque &lt;pequeño&gt;\""))
+        #expect(slides.contains("aria-label=\"2 / 2: El ataque\""))
+        #expect(slides.contains("<p>Hablar despacio.</p>"))
+        #expect(slides.contains("src=\"../assets/slides.js\""))
+        #expect(try !project.read("assets/slides.js").contains("http"))
+        #expect(try project.read("assets/slides.css").contains("@media print"))
     }
 
     @Test func aCaptionWithAScriptTagIsShownAsText() throws {
@@ -124,7 +144,8 @@ import Testing
         let after = SiteProject.identities(project.site)
         let changed = Set(after.keys.filter { after[$0] != identities[$0] })
         let newData = changed.filter { $0.hasPrefix("data/") }
-        #expect(changed.subtracting(newData) == ["es/01-ataque.html"])
+        // The lesson page and its slide mode show the new result; no other page changed.
+        #expect(changed.subtracting(newData) == ["es/01-ataque.html", "es/01-ataque.slides.html"])
         // The new job's JSON, PNGs and Spanish figures; nothing else under data/ was touched.
         #expect(newData.allSatisfy { identities[$0] == nil })
         #expect(newData.contains { $0.hasSuffix(".json") })
@@ -282,6 +303,7 @@ enum LinkChecker {
             for match in linkPattern.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
                 guard let range = Range(match.range(at: 1), in: html) else { continue }
                 let link = String(html[range]).replacingOccurrences(of: "&amp;", with: "&")
+                if link.hasPrefix("data:") { continue }
                 if link.hasPrefix("http:") || link.hasPrefix("https:") || link.hasPrefix("mailto:") {
                     problems.append("\(path): external link \(link)")
                     continue

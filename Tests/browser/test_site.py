@@ -1,0 +1,290 @@
+"""The built site in a real browser: pages load cleanly, images load, slides answer the keys,
+the overview and the speaker view work, accessibility basics hold. Screenshots for a person to
+look at go to TRILOBITE_SCREENSHOTS."""
+
+import re
+
+import pytest
+
+from conftest import SITE, WAIT, site_pages, watch
+
+PAGES = site_pages()
+SLIDES = [page for page in PAGES if page.endswith(".slides.html")]
+
+
+def slide_count(path):
+    return (SITE / path).read_text(encoding="utf-8").count('<section class="slide"')
+
+
+# The deck with the most slides (the talk's language first when there is a tie).
+DECK = max(SLIDES, key=lambda path: (slide_count(path), path.startswith("es/"), path), default=None)
+
+
+def visible_slides(page):
+    return page.eval_on_selector_all(
+        "#deck > section.slide", "slides => slides.filter(s => { const r = s.getBoundingClientRect();"
+        " return !s.hidden && getComputedStyle(s).display !== 'none' && r.height > 0 && r.width > 0"
+        " && r.top < innerHeight && r.bottom > 0 && r.left < innerWidth && r.right > 0; })"
+        ".map(s => Number(s.dataset.slide))")
+
+
+def current_slide(page):
+    return int(page.evaluate("document.body.dataset.currentSlide"))
+
+
+def wait_hash(page, number):
+    page.wait_for_function("n => location.hash === '#/' + n", arg=number, timeout=WAIT)
+
+
+def test_site_has_pages():
+    assert "index.html" in PAGES
+    lessons = [p for p in PAGES if p.endswith(".html") and not p.endswith(".slides.html") and "/" in p]
+    assert lessons, "no lesson pages"
+    # Every lesson has its slide mode (unless its front matter says `slides: false`).
+    assert SLIDES, "no slides pages"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_cleanly(context, site_url, path):
+    page = context.new_page()
+    watched = watch(page)
+    page.goto(site_url + path, wait_until="load")
+    page.wait_for_load_state("networkidle", timeout=WAIT)
+    images = page.evaluate("""() => Array.from(document.images).map(i => ({
+        src: i.getAttribute('src'), loaded: i.complete && i.naturalWidth > 0, alt: i.getAttribute('alt')}))""")
+    assert watched.problems == []
+    assert [i["src"] for i in images if not i["loaded"]] == [], "images that did not load"
+    assert [i["src"] for i in images if not (i["alt"] or "").strip()] == [], "images without alt text"
+    assert page.evaluate("document.documentElement.lang") != ""
+    # Lesson pages link to their slides.
+    if "/" in path and not path.endswith(".slides.html"):
+        slides_link = path[:-len(".html")] + ".slides.html"
+        if slides_link in SLIDES:
+            href = page.get_attribute("a.slides-link", "href")
+            assert href == slides_link.split("/")[-1]
+
+
+def open_deck(context, site_url, fragment=""):
+    page = context.new_page()
+    watched = watch(page)
+    page.goto(site_url + DECK + fragment, wait_until="load")
+    page.wait_for_function("window.trilobiteSlides !== undefined", timeout=WAIT)
+    return page, watched
+
+
+def test_keys_move_the_slides(context, site_url):
+    page, watched = open_deck(context, site_url)
+    count = page.evaluate("window.trilobiteSlides.count")
+    assert count >= 3
+    wait_hash(page, 1)
+    assert visible_slides(page) == [1]
+    page.keyboard.press("ArrowRight")
+    wait_hash(page, 2)
+    assert visible_slides(page) == [2]
+    page.keyboard.press("Space")
+    wait_hash(page, 3)
+    page.keyboard.press("PageUp")
+    wait_hash(page, 2)
+    page.keyboard.press("PageDown")
+    wait_hash(page, 3)
+    page.keyboard.press("ArrowLeft")
+    wait_hash(page, 2)
+    page.keyboard.press("End")
+    wait_hash(page, count)
+    assert visible_slides(page) == [count]
+    assert page.text_content(".deck-current") == str(count)
+    # The progress bar is full on the last slide.
+    width = page.evaluate("document.querySelector('.deck-progress-bar').style.width")
+    assert width == "100%"
+    page.keyboard.press("ArrowRight")  # past the end: stays
+    wait_hash(page, count)
+    page.keyboard.press("Home")
+    wait_hash(page, 1)
+    assert visible_slides(page) == [1]
+    assert watched.problems == []
+
+
+def test_url_opens_a_slide(context, site_url):
+    page, watched = open_deck(context, site_url, "#/3")
+    assert current_slide(page) == 3
+    assert visible_slides(page) == [3]
+    page.evaluate("location.hash = '#/2'")
+    page.wait_for_function("document.body.dataset.currentSlide === '2'", timeout=WAIT)
+    assert watched.problems == []
+
+
+def test_buttons_work_by_keyboard(context, site_url):
+    page, watched = open_deck(context, site_url)
+    page.focus("button[data-action=next]")
+    page.keyboard.press("Enter")
+    wait_hash(page, 2)
+    page.focus("button[data-action=previous]")
+    page.keyboard.press("Space")
+    wait_hash(page, 1)
+    assert watched.problems == []
+
+
+def test_overview(context, site_url, screenshots):
+    page, watched = open_deck(context, site_url, "#/2")
+    count = page.evaluate("window.trilobiteSlides.count")
+    page.keyboard.press("o")
+    page.wait_for_function("document.body.classList.contains('is-overview')", timeout=WAIT)
+    assert visible_slides(page) == list(range(1, count + 1))
+    assert page.get_attribute("button[data-action=overview]", "aria-pressed") == "true"
+    # The current slide has the focus; arrows move it, Enter jumps there.
+    assert page.evaluate("document.activeElement.dataset.slide") == "2"
+    page.screenshot(path=str(screenshots / "overview.png"))
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.dataset.slide") == "3"
+    page.keyboard.press("Enter")
+    wait_hash(page, 3)
+    assert not page.evaluate("document.body.classList.contains('is-overview')")
+    assert visible_slides(page) == [3]
+    # A click on a tile jumps too.
+    page.keyboard.press("o")
+    page.click(f"#deck > section.slide[data-slide='{count}']")
+    wait_hash(page, count)
+    assert visible_slides(page) == [count]
+    assert watched.problems == []
+
+
+def test_speaker_view_follows(context, site_url, screenshots):
+    page, watched = open_deck(context, site_url)
+    with context.expect_page(timeout=WAIT) as popup_info:
+        page.keyboard.press("s")
+    speaker = popup_info.value
+    speaker_watched = watch(speaker)
+    speaker.wait_for_load_state("load")
+    speaker.wait_for_function("window.trilobiteSlides !== undefined", timeout=WAIT)
+    assert "speaker" in speaker.url
+    assert speaker.evaluate("document.body.classList.contains('speaker-mode')")
+    assert current_slide(speaker) == 1
+    # Current and next slide, notes panel and a running timer.
+    assert visible_slides(speaker) == [1, 2]
+    assert speaker.is_visible(".speaker-panel")
+    assert re.fullmatch(r"\d\d:\d\d", speaker.text_content(".speaker-clock"))
+    # The presenting window moves, the speaker view follows.
+    page.bring_to_front()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    wait_hash(page, 3)
+    speaker.wait_for_function("document.body.dataset.currentSlide === '3'", timeout=WAIT)
+    assert visible_slides(speaker) == [3, 4]
+    speaker.screenshot(path=str(screenshots / "speaker-view.png"))
+    # And the other way round.
+    speaker.bring_to_front()
+    speaker.keyboard.press("End")
+    count = page.evaluate("window.trilobiteSlides.count")
+    page.wait_for_function("n => document.body.dataset.currentSlide === String(n)", arg=count, timeout=WAIT)
+    # A speaker view opened by its URL follows as well.
+    second = context.new_page()
+    second.goto(site_url + DECK + "?speaker#/1", wait_until="load")
+    second.wait_for_function("window.trilobiteSlides !== undefined", timeout=WAIT)
+    page.bring_to_front()
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    second.wait_for_function("document.body.dataset.currentSlide === '2'", timeout=WAIT)
+    assert watched.problems == [] and speaker_watched.problems == []
+
+
+def test_reduced_motion_and_print(browser, site_url):
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(site_url + DECK, wait_until="load")
+        duration = page.evaluate("getComputedStyle(document.querySelector('.deck-progress-bar')).transitionDuration")
+        assert duration in ("0s", "")
+        assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") != "smooth"
+        # Print: every slide shows, one per page, no controls.
+        page.emulate_media(media="print")
+        shown = page.eval_on_selector_all("#deck > section.slide",
+                                          "s => s.filter(x => getComputedStyle(x).display !== 'none').length")
+        assert shown == page.evaluate("window.trilobiteSlides.count")
+        assert page.evaluate("getComputedStyle(document.querySelector('.deck-controls')).display") == "none"
+        assert page.evaluate("getComputedStyle(document.querySelector('#deck > section.slide')).breakAfter") == "page"
+    finally:
+        context.close()
+
+
+def luminance(rgb):
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+    r, g, b = rgb
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(foreground, background):
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def parse_colour(text):
+    numbers = [float(n) for n in re.findall(r"[\d.]+", text)[:3]]
+    assert len(numbers) == 3, text
+    return numbers
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_contrast(browser, site_url, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        lesson = DECK.replace(".slides.html", ".html")
+        for path, selectors in [(lesson, ["body", ".lesson-kicker", "a.slides-link", "figcaption"]),
+                                (DECK, ["body", ".deck-keys", ".deck-button", ".deck-counter"])]:
+            page.goto(site_url + path, wait_until="load")
+            for selector in selectors:
+                colours = page.evaluate("""selector => {
+                    let element = document.querySelector(selector);
+                    const colour = getComputedStyle(element).color;
+                    while (element && getComputedStyle(element).backgroundColor.match(/rgba\\(.*, 0\\)|transparent/))
+                        element = element.parentElement;
+                    return [colour, element ? getComputedStyle(element).backgroundColor
+                                            : getComputedStyle(document.body).backgroundColor];
+                }""", selector)
+                ratio = contrast(parse_colour(colours[0]), parse_colour(colours[1]))
+                assert ratio >= 4.5, f"{scheme} {path} {selector}: contrast {ratio:.2f} ({colours})"
+    finally:
+        context.close()
+
+
+def test_keyboard_reaches_the_slides(context, site_url):
+    page = context.new_page()
+    page.goto(site_url + DECK.replace(".slides.html", ".html"), wait_until="load")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('slides-link')"):
+            break
+    else:
+        pytest.fail("the slides link cannot be reached with Tab")
+    with page.expect_navigation(timeout=WAIT):
+        page.keyboard.press("Enter")
+    assert page.url.endswith(".slides.html") or ".slides.html#/" in page.url
+
+
+def test_screenshots(browser, site_url, screenshots):
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 800})
+        try:
+            page = context.new_page()
+            page.goto(site_url + DECK.replace(".slides.html", ".html"), wait_until="networkidle")
+            page.screenshot(path=str(screenshots / f"lesson-{scheme}.png"))
+            for number in (1, 3):
+                page.goto(site_url + DECK + f"#/{number}", wait_until="networkidle")
+                page.wait_for_function("window.trilobiteSlides !== undefined", timeout=WAIT)
+                page.screenshot(path=str(screenshots / f"slide-{number}-{scheme}.png"))
+            # The first slide with a figure image, which must fit the screen.
+            figure = page.evaluate("""() => {
+                const slide = document.querySelector('#deck > section.slide img.figure-image');
+                return slide ? Number(slide.closest('section.slide').dataset.slide) : null; }""")
+            if figure:
+                page.evaluate("n => window.trilobiteSlides.go(n)", figure)
+                page.wait_for_timeout(300)
+                page.screenshot(path=str(screenshots / f"slide-figure-{scheme}.png"))
+                bottom = page.evaluate("""() => Math.max(...Array.from(document.querySelectorAll(
+                    '#deck > section.slide.is-current img.figure-image')).map(i => i.getBoundingClientRect().bottom))""")
+                assert bottom <= page.viewport_size["height"], "a figure runs off the screen"
+        finally:
+            context.close()
+    assert SITE.is_dir()

@@ -106,7 +106,7 @@ body:not(.deck-ready) .deck-controls, body:not(.deck-ready) .deck-progress { dis
   position: relative;
 }
 /* The tile's contents at a third of their size (the tile itself keeps the grid's width). */
-.deck-ready.is-overview .slide > * { zoom: 0.3; }
+.deck-ready.is-overview .slide > * { zoom: 0.3; pointer-events: none; }
 .deck-ready.is-overview .slide img.figure-image { max-height: 18rem; }
 .deck-ready.is-overview .slide.is-current { border-color: var(--accent); }
 .deck-ready.is-overview .slide:focus-visible, .deck-ready.is-overview .slide:focus { outline: 3px solid var(--accent); outline-offset: 3px; }
@@ -259,8 +259,11 @@ body.speaker-mode.deck-ready {
         slide.setAttribute("tabindex", "-1");
       }
       if (isNext) { slide.setAttribute("aria-hidden", "true"); } else { slide.removeAttribute("aria-hidden"); }
-      if (isNext || overview) { slide.setAttribute("inert", ""); } else { slide.removeAttribute("inert"); }
-      if (overview) { slide.removeAttribute("inert"); }
+      if (isNext) { slide.setAttribute("inert", ""); } else { slide.removeAttribute("inert"); }
+      // In the overview a tile is one control: its links and buttons are out of the tab order.
+      Array.prototype.forEach.call(slide.children, function (child) {
+        if (overview) { child.setAttribute("inert", ""); } else { child.removeAttribute("inert"); }
+      });
     });
     if (counter) { counter.textContent = String(current + 1); }
     if (bar) { bar.style.width = (slides.length > 1 ? (current / (slides.length - 1)) * 100 : 100) + "%"; }

@@ -101,6 +101,12 @@ def test_keys_move_the_slides(context, site_url):
     page.keyboard.press("Home")
     wait_hash(page, 1)
     assert visible_slides(page) == [1]
+    # `f` asks for fullscreen and a second `f` leaves it; neither may throw, and the slide stays.
+    page.keyboard.press("f")
+    page.wait_for_timeout(300)
+    page.keyboard.press("f")
+    page.wait_for_timeout(300)
+    assert current_slide(page) == 1
     assert watched.problems == []
 
 
@@ -134,6 +140,10 @@ def test_overview(context, site_url, screenshots):
     # The current slide has the focus; arrows move it, Enter jumps there.
     assert page.evaluate("document.activeElement.dataset.slide") == "2"
     page.screenshot(path=str(screenshots / "overview.png"))
+    # Tab goes from tile to tile, not into the links inside them.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.slide") == "3"
+    page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowRight")
     assert page.evaluate("document.activeElement.dataset.slide") == "3"
     page.keyboard.press("Enter")

@@ -163,18 +163,23 @@ body.speaker-mode.deck-ready {
   .deck-controls { gap: 0.25rem; font-size: 0.8rem; overflow-x: auto; }
 }
 
-/* Print to PDF: one slide per page, no controls. */
+/* Print to PDF: one slide per page, no controls. A slide is a fixed page-sized box (it fits A4 and
+   Letter in landscape) with smaller type and figures, so a long slide is cut, never split. */
 @media print {
   @page { size: landscape; margin: 1cm; }
   .deck-controls, .deck-progress, .speaker-panel { display: none !important; }
-  body.page-slides, .deck-ready .deck { display: block !important; height: auto !important; overflow: visible !important; }
+  body.page-slides, .deck-ready .deck { display: block !important; height: auto !important; overflow: visible !important; padding: 0 !important; }
   .page-slides .slide, .page-slides .slide[hidden] {
     display: flex !important; flex-direction: column; justify-content: center;
-    zoom: 1 !important; border: 0 !important;
-    height: auto; min-height: 17cm; max-width: none; overflow: visible !important;
+    border: 0 !important; margin: 0 !important; padding: 0.5cm 1cm !important;
+    height: 18cm !important; max-width: none; overflow: hidden !important;
+    font-size: 13pt !important;
     break-after: page; break-inside: avoid; page-break-after: always;
   }
-  .page-slides .slide img.figure-image { max-height: 12cm; }
+  .page-slides .slide > * { zoom: 1 !important; }
+  .page-slides .slide:last-child { break-after: auto; page-break-after: auto; }
+  .page-slides .slide img.figure-image { max-height: 9cm !important; }
+  .page-slides .slide figure.directive table { font-size: 8pt; }
 }
 
 @media (prefers-reduced-motion: no-preference) {

@@ -298,3 +298,17 @@ def test_screenshots(browser, site_url, screenshots):
         finally:
             context.close()
     assert SITE.is_dir()
+
+
+@pytest.mark.parametrize("path", SLIDES)
+def test_print_gives_one_slide_per_page(browser, site_url, path):
+    """Printing a deck to PDF (Chromium's print path) gives exactly one page per slide."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        count = page.evaluate("window.trilobiteSlides.count")
+        pdf = page.pdf(landscape=True, print_background=True)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages == count, f"{pages} PDF pages for {count} slides"
+    finally:
+        page.close()

@@ -25,15 +25,36 @@ public struct QueryCounts: Codable, Sendable, Hashable {
     public var gradientCalls = 0
     /// Images in those calls (a DeepFool step sends one per candidate class).
     public var gradientImages = 0
-    /// Calls of `logits` (forward only), including the evaluation of the original and the result.
+    /// Calls of `logits` (forward only): the evaluation of the result (and of the saved image when
+    /// it differs), and of the original unless the method's first gradient call was at the
+    /// original, whose logits then serve (FGSM, BIM, MI-FGSM, PGD without random start, the talk).
     public var forwardCalls = 0
     /// Images in those calls. Every image evaluated counts once.
     public var forwardImages = 0
     /// Images the attack itself queried for output probabilities (Square's query count: its
     /// starting image and every candidate), not counting the before/after evaluations.
     public var blackBoxQueries = 0
+    /// Gradient requests answered without the network because they repeated the previous call
+    /// exactly (same images, same loss gradient): grid-mode iterates that rounded to the same
+    /// 8-bit image. Not included in `gradientCalls` and `gradientImages`.
+    public var repeatedGradientCalls = 0
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case gradientCalls, gradientImages, forwardCalls, forwardImages, blackBoxQueries, repeatedGradientCalls
+    }
+
+    /// Reads records written before `repeatedGradientCalls` existed (it is then 0).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        gradientCalls = try container.decode(Int.self, forKey: .gradientCalls)
+        gradientImages = try container.decode(Int.self, forKey: .gradientImages)
+        forwardCalls = try container.decode(Int.self, forKey: .forwardCalls)
+        forwardImages = try container.decode(Int.self, forKey: .forwardImages)
+        blackBoxQueries = try container.decode(Int.self, forKey: .blackBoxQueries)
+        repeatedGradientCalls = try container.decodeIfPresent(Int.self, forKey: .repeatedGradientCalls) ?? 0
+    }
 }
 
 /// Why an attack stopped.
@@ -82,7 +103,7 @@ public struct AttackProgress: Sendable, Hashable {
 /// reader of the PNG will see); the `…Float` twins are those of the float image the optimiser
 /// ended with, reported because rounding can undo a small perturbation. The same configuration,
 /// image and classifier give an identical record except for the timing fields
-/// (`wallTimeSeconds`, `trace[].elapsedSeconds`); ``withTimingsZeroed()`` removes those.
+/// (`wallTimeSeconds`, `attackSeconds`, `trace[].elapsedSeconds`); ``withTimingsZeroed()`` removes those.
 public struct AttackResult: Codable, Sendable, Hashable {
     /// The method run.
     public var method: AttackMethod
@@ -148,6 +169,11 @@ public struct AttackResult: Codable, Sendable, Hashable {
     public var queries: QueryCounts
     /// Seconds for the whole run, the before and after evaluations included.
     public var wallTimeSeconds: Double
+    /// Seconds until the method returned its image: validation, the original's evaluation and
+    /// every step, but not the evaluation of the float and saved results nor the metrics. The
+    /// scope of a torchattacks call `attack(images, labels)`, which returns the adversarial image
+    /// without evaluating it. nil in records written before it was measured.
+    public var attackSeconds: Double?
 
     /// Success of the saved 8-bit image: targeted, its top-1 is the target (and p_target ≥ goal
     /// when a goal is set); untargeted, its top-1 is not the original class.
@@ -167,6 +193,7 @@ public struct AttackResult: Codable, Sendable, Hashable {
     public func withTimingsZeroed() -> AttackResult {
         var copy = self
         copy.wallTimeSeconds = 0
+        if copy.attackSeconds != nil { copy.attackSeconds = 0 }
         for index in copy.trace.indices { copy.trace[index].elapsedSeconds = 0 }
         return copy
     }
@@ -179,6 +206,6 @@ public struct AttackResult: Codable, Sendable, Hashable {
         case targetProbabilityBefore, targetProbabilityAfter, targetProbabilityAfterFloat
         case originalClassProbabilityBefore, originalClassProbabilityAfter, originalClassProbabilityAfterFloat
         case metrics, linfFloat, l2Float
-        case steps, stopReason, queries, wallTimeSeconds, success, successFloat
+        case steps, stopReason, queries, wallTimeSeconds, attackSeconds, success, successFloat
     }
 }

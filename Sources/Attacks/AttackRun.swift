@@ -10,9 +10,19 @@ final class AttackRun {
     let modelInputScale: Float
     /// The original on the [0,1] scale, `side × side × 3`.
     var original: [Float] { region.original }
-    /// The original's logits and top-1 class.
-    private(set) var originalScores: ClassScores
-    private(set) var originalClass: Int
+    /// The original's scores, once evaluated: by the first gradient call at the original when
+    /// the method starts there (its logits are the original's, so no separate forward is made),
+    /// or by ``evaluateOriginal()``.
+    private var knownOriginalScores: ClassScores?
+    /// The original's logits and probabilities. Evaluated before any attack step reads it.
+    var originalScores: ClassScores {
+        guard let knownOriginalScores else {
+            preconditionFailure("the original is read before it was evaluated: call evaluateOriginal() first")
+        }
+        return knownOriginalScores
+    }
+    /// The original's top-1 class: the class an untargeted attack pushes down.
+    private(set) var originalClass: Int = 0
     let target: Int?
     let goal: Float?
     /// ε on the [0,1] scale, nil when unbounded.
@@ -29,7 +39,8 @@ final class AttackRun {
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
 
-    /// Sets up the run and evaluates the original (one counted forward image).
+    /// Sets up the run. The original is not evaluated here: methods that start at the original
+    /// take its scores from their first gradient call, the others call ``evaluateOriginal()``.
     init(
         classifier: any Classifier, config: AttackConfig, region: FeasibleRegion, totalSteps: Int,
         start: ContinuousClock.Instant, progress: ((AttackProgress) -> Void)?
@@ -50,13 +61,17 @@ final class AttackRun {
         self.counts = QueryCounts()
         self.progress = progress
         self.start = start
-        // Placeholders until the original is evaluated below (all stored properties must be set
-        // before a method can be called).
-        self.originalScores = ClassScores(logits: [Float](repeating: 0, count: classCount))
-        self.originalClass = 0
-        let scores = ClassScores(logits: try logits(of: region.original, count: 1))
-        self.originalScores = scores
-        self.originalClass = scores.topClass
+    }
+
+    /// Evaluates the original with one forward image, unless its scores are already known.
+    func evaluateOriginal() throws {
+        guard knownOriginalScores == nil else { return }
+        setOriginalScores(ClassScores(logits: try logits(of: region.original, count: 1)))
+    }
+
+    private func setOriginalScores(_ scores: ClassScores) {
+        knownOriginalScores = scores
+        originalClass = scores.topClass
     }
 
     var elapsedSeconds: Double { seconds(clock.now - start) }
@@ -80,28 +95,68 @@ final class AttackRun {
     }
 
     /// Forward and backward for `count` images; `lossGradient` maps the logits to d loss / d logits.
+    ///
+    /// A call with exactly the images and loss gradient of the previous call returns the previous
+    /// answer without running the network (counted in `repeatedGradientCalls`): in grid mode an
+    /// iterate often rounds to the same 8-bit image for several steps while the method's float
+    /// state moves on (DeepFool's total perturbation, the talk's δ, C&W's w), and the classifier
+    /// is a function of its input. `lossGradient` is still called with the logits, so everything
+    /// the caller learns from it is the same as for a real call.
     func logitsAndGradient(
         of images: [Float], count: Int, lossGradient: ([Float]) -> [Float]
     ) throws -> (logits: [Float], gradient: [Float]) {
+        if let last = lastGradientCall, last.count == count, last.images == images,
+           lossGradient(last.logits) == last.seeds {
+            counts.repeatedGradientCalls += 1
+            return (last.logits, last.gradient)
+        }
         counts.gradientCalls += 1
         counts.gradientImages += count
-        let answer = try classifier.logitsAndGradient(images: images, count: count, lossGradient: lossGradient)
+        var seeds: [Float] = []
+        let answer = try classifier.logitsAndGradient(images: images, count: count) { logits in
+            seeds = lossGradient(logits)
+            return seeds
+        }
         try check(answer.logits, expected: count * classCount, what: "logits")
         try check(answer.gradient, expected: count * valuesPerImage, what: "the input gradient")
+        lastGradientCall = GradientCall(images: images, count: count, seeds: seeds,
+                                        logits: answer.logits, gradient: answer.gradient)
         return answer
     }
 
+    /// The previous gradient call, for ``logitsAndGradient(of:count:lossGradient:)``.
+    private struct GradientCall {
+        var images: [Float]
+        var count: Int
+        var seeds: [Float]
+        var logits: [Float]
+        var gradient: [Float]
+    }
+    private var lastGradientCall: GradientCall?
+
     /// Scores and the gradient of `objective` (to be climbed) for one image.
+    ///
+    /// With `isOriginal` (the caller passes the original image itself) and the original not yet
+    /// evaluated, the logits of this call are taken as the original's before `objective` is read,
+    /// so an untargeted objective knows the class to push down and no separate forward is made.
     func ascentGradient(
-        at image: [Float], objective: Objective
+        at image: [Float], isOriginal: Bool = false, objective: () -> Objective
     ) throws -> (scores: ClassScores, gradient: [Float], loss: Float) {
         var loss: Float = 0
+        var scores: ClassScores?
+        let evaluatesOriginal = isOriginal && knownOriginalScores == nil
+        if !evaluatesOriginal { try evaluateOriginal() }
         let answer = try logitsAndGradient(of: image, count: 1) { logits in
-            let scores = ClassScores(logits: logits)
-            loss = objective.reportedLoss(scores)
-            return objective.ascentGradient(scores)
+            let current = ClassScores(logits: logits)
+            if evaluatesOriginal { setOriginalScores(current) }
+            let chosen = objective()
+            loss = chosen.reportedLoss(current)
+            scores = current
+            return chosen.ascentGradient(current)
         }
-        return (ClassScores(logits: answer.logits), answer.gradient, loss)
+        // The engine hands back the logits it gave the closure; reuse their scores.
+        let final = scores.flatMap { $0.logits == answer.logits ? $0 : nil } ?? ClassScores(logits: answer.logits)
+        return (final, answer.gradient, loss)
     }
 
     /// Counts the queries of a black-box attack (they are also forward images).
@@ -137,6 +192,11 @@ final class AttackRun {
 
     /// Appends the state after `step` modifications and reports progress.
     func record(step: Int, image: [Float], scores: ClassScores, loss: Float) {
+        record(step: step, distances: distancesFromOriginal(image), scores: scores, loss: loss)
+    }
+
+    /// L∞ and L2 of `image − original`, [0,1] units.
+    func distancesFromOriginal(_ image: [Float]) -> PerturbationSize {
         var largest: Float = 0
         var sumOfSquares: Double = 0
         image.withUnsafeBufferPointer { x in
@@ -148,14 +208,20 @@ final class AttackRun {
                 }
             }
         }
+        return PerturbationSize(linf: largest, l2: Float(sumOfSquares.squareRoot()))
+    }
+
+    /// Appends a trace entry whose distances are already known (an attack that re-records an
+    /// unchanged image need not measure it again).
+    func record(step: Int, distances: PerturbationSize, scores: ClassScores, loss: Float) {
         let entry = AttackTraceEntry(
             step: step,
             targetProbability: target.map { scores.probabilities[$0] },
             originalClassProbability: scores.probabilities[originalClass],
             topClass: scores.topClass,
             loss: loss,
-            linf: largest,
-            l2: Float(sumOfSquares.squareRoot()),
+            linf: distances.linf,
+            l2: distances.l2,
             elapsedSeconds: elapsedSeconds)
         trace.append(entry)
         progress?(AttackProgress(
@@ -164,6 +230,12 @@ final class AttackRun {
             elapsedSeconds: entry.elapsedSeconds))
     }
 
+}
+
+/// L∞ and L2 of a perturbation, [0,1] units.
+struct PerturbationSize: Equatable {
+    var linf: Float
+    var l2: Float
 }
 
 /// What an attack hands back to `runAttack`.

@@ -21,6 +21,8 @@ public struct AttackSummary: Codable, Sendable {
     public let stopReason: String
     public let queries: QueryCounts
     public let wallTimeSeconds: Double
+    /// The method alone, without evaluating its result (see `AttackResult.attackSeconds`).
+    public let attackSeconds: Double?
     public let seed: UInt64
     /// Measured on the saved 8-bit image.
     public let success: Bool
@@ -52,6 +54,7 @@ public struct AttackSummary: Codable, Sendable {
         stopReason = result.stopReason.rawValue
         queries = result.queries
         wallTimeSeconds = result.wallTimeSeconds
+        attackSeconds = result.attackSeconds
         seed = result.seed
         success = result.success
         targetProbabilityAfter = result.targetProbabilityAfter

@@ -6,5 +6,5 @@
 /// J = log p_target when targeted, CE of the original class when untargeted. α defaults to ε/4.
 func runBasicIterativeMethod(_ run: AttackRun) throws -> AttackOutcome {
     guard let stepSize = run.stepSize else { throw AttackError.epsilonRequired(.bim) }
-    return try runSignSteps(run, from: run.original, stepSize: stepSize, momentum: nil)
+    return try runSignSteps(run, from: run.original, startsAtOriginal: true, stepSize: stepSize, momentum: nil)
 }

@@ -17,6 +17,8 @@ import Foundation
 /// gradient at the rounded image is used for w (a straight-through estimate), so the kept best is
 /// an image that can be saved as it is.
 func runCarliniWagnerL2(_ run: AttackRun) throws -> AttackOutcome {
+    // The untargeted margin needs the original class before the first (tanh-space) iterate.
+    try run.evaluateOriginal()
     let config = run.config
     let original = run.original
     let count = original.count

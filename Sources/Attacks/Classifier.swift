@@ -4,6 +4,10 @@
 /// Images are on the [0,1] scale (pixel / 255), laid out as `count × side × side × 3`
 /// (row-major, interleaved RGB), so that ε bounds and the 8-bit grid (k / 255) are expressed
 /// in the units torchattacks and Foolbox use. A conforming type maps them to its own input units.
+///
+/// Both calls must be functions of their arguments: the same images (and, for the gradient, the
+/// same loss gradient) give the same answer. Attacks rely on it to answer a repeated request,
+/// such as a grid-mode iterate that rounded to the image of the previous step, without a call.
 public protocol Classifier: AnyObject {
     /// Height and width of the square images the network takes.
     var imageSide: Int { get }

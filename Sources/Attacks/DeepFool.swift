@@ -13,8 +13,11 @@
 /// as in the authors' reference code (the overshoot applies to the total, not to each step).
 /// In grid mode the image is rounded to the 8-bit grid each step and the top-1 test sees exactly
 /// the image that will be saved; r_total keeps accumulating in float, so the image moves once the
-/// total crosses half a grey level.
+/// total crosses half a grey level. While it has not moved, the step's gradient call repeats the
+/// previous one exactly and is answered without the network (`repeatedGradientCalls`).
 func runDeepFool(_ run: AttackRun) throws -> AttackOutcome {
+    // The candidate classes are the original's top classes.
+    try run.evaluateOriginal()
     let originalClass = run.originalClass
     let classCount = run.classCount
     let count = run.valuesPerImage

@@ -16,7 +16,9 @@ public final class EfficientNetClassifier: Classifier {
 
     public var imageSide: Int { network.inputSize }
     public var classCount: Int { network.classCount }
-    public var modelInputScale: Float { 255 / 128 }
+    public var modelInputScale: Float { Self.inputScale }
+    /// Model-input units per [0,1] image unit: the input is `(pixel − 127) / 128`.
+    public static let inputScale: Float = 255 / 128
 
     public func logits(images: [Float], count: Int) throws -> [Float] {
         try network.logits(input: Self.modelInput(images), batch: count)

@@ -85,6 +85,22 @@ final class FeasibleRegion {
         }
     }
 
+    /// One value of `project` for an L∞ or unbounded region, where each value is projected on
+    /// its own: clamped to its box, then rounded onto the grid in grid mode. For attacks that
+    /// change a few values at a time (Square) and need not pass over the whole image.
+    /// Not for the L2 ball, whose projection couples all values.
+    @inline(__always)
+    func projectedValue(_ value: Float, at index: Int) -> Float {
+        precondition(!isL2, "an L2 projection cannot be done one value at a time")
+        let clamped = min(max(value, lower[index]), upper[index])
+        return gridMode ? gridLevel(index, of: clamped, scale: 1) / 255 : clamped
+    }
+
+    private var isL2: Bool {
+        if case .l2 = ball { return true }
+        return false
+    }
+
     /// Clamps an accumulated perturbation δ (`image = x0 + δ`) so that x0 + δ stays inside the
     /// float box: for attacks that keep δ apart from the image, so that updates far smaller than
     /// the spacing of Float values near x0 still add up. For the L2 ball only [0,1] is enforced

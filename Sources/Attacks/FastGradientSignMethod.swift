@@ -5,7 +5,8 @@
 func runFastGradientSignMethod(_ run: AttackRun) throws -> AttackOutcome {
     guard let epsilon = run.epsilon else { throw AttackError.epsilonRequired(.fgsm) }
     var image = run.original
-    let (scores, gradient, loss) = try run.ascentGradient(at: image, objective: run.standardObjective)
+    let (scores, gradient, loss) = try run.ascentGradient(
+        at: image, isOriginal: true, objective: { run.standardObjective })
     run.record(step: 0, image: image, scores: scores, loss: loss)
     if run.reachedGoal(scores) {
         return AttackOutcome(image: image, modifications: 0, stopReason: .goalReached,

@@ -7,6 +7,6 @@
 /// μ (`momentum`) defaults to 1.0 and α to ε/4, as in torchattacks (2/255 for ε = 8/255).
 func runMomentumIterativeFGSM(_ run: AttackRun) throws -> AttackOutcome {
     guard let stepSize = run.stepSize else { throw AttackError.epsilonRequired(.mifgsm) }
-    return try runSignSteps(run, from: run.original, stepSize: stepSize,
+    return try runSignSteps(run, from: run.original, startsAtOriginal: true, stepSize: stepSize,
                             momentum: Float(run.config.momentum))
 }

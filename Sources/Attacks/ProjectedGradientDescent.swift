@@ -17,5 +17,5 @@ func runProjectedGradientDescent(_ run: AttackRun) throws -> AttackOutcome {
         }
         run.region.project(&start)
     }
-    return try runSignSteps(run, from: start, stepSize: stepSize, momentum: nil)
+    return try runSignSteps(run, from: start, startsAtOriginal: !run.config.randomStart, stepSize: stepSize, momentum: nil)
 }

@@ -26,7 +26,8 @@ func runProjectedGradientDescentL2(_ run: AttackRun) throws -> AttackOutcome {
         run.region.project(&image)
     }
     for step in 0..<run.config.steps {
-        let (scores, gradient, loss) = try run.ascentGradient(at: image, objective: run.standardObjective)
+        let (scores, gradient, loss) = try run.ascentGradient(
+            at: image, isOriginal: step == 0 && !run.config.randomStart, objective: { run.standardObjective })
         run.record(step: step, image: image, scores: scores, loss: loss)
         if run.reachedGoal(scores) {
             return AttackOutcome(image: image, modifications: step, stopReason: .goalReached,

@@ -57,6 +57,9 @@ public func runAttack(
     case .deepfool: outcome = try runDeepFool(run)
     case .square: outcome = try runSquareAttack(run)
     }
+    // Every method has evaluated the original by now; this only guards against one that did not.
+    try run.evaluateOriginal()
+    let attackSeconds = seconds(clock.now - start)
 
     // The saved image and the evaluations still missing, in one batched call.
     var finalImage = outcome.image
@@ -129,6 +132,7 @@ public func runAttack(
         stopReason: outcome.stopReason,
         queries: run.counts,
         wallTimeSeconds: seconds(clock.now - start),
+        attackSeconds: attackSeconds,
         success: run.isSuccessful(savedScores),
         successFloat: run.isSuccessful(floatScores))
 }

@@ -8,15 +8,19 @@
 ///
 /// Without momentum the loop also stops when an update leaves x exactly unchanged: the next
 /// gradient would be the same, so every further step would repeat it.
+///
+/// `startsAtOriginal`: `start` is the original image, so the first gradient call also gives the
+/// original's scores (no separate forward).
 func runSignSteps(
-    _ run: AttackRun, from start: [Float], stepSize: Float, momentum: Float?
+    _ run: AttackRun, from start: [Float], startsAtOriginal: Bool, stepSize: Float, momentum: Float?
 ) throws -> AttackOutcome {
     var image = start
     var previous = start
     // MI-FGSM's accumulated direction, side × side × 3; empty without momentum.
     var accumulated = [Float](repeating: 0, count: momentum == nil ? 0 : image.count)
     for step in 0..<run.config.steps {
-        let (scores, gradient, loss) = try run.ascentGradient(at: image, objective: run.standardObjective)
+        let (scores, gradient, loss) = try run.ascentGradient(
+            at: image, isOriginal: step == 0 && startsAtOriginal, objective: { run.standardObjective })
         run.record(step: step, image: image, scores: scores, loss: loss)
         if run.reachedGoal(scores) {
             return AttackOutcome(image: image, modifications: step, stopReason: .goalReached,

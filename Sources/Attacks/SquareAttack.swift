@@ -27,6 +27,8 @@ func runSquareAttack(_ run: AttackRun) throws -> AttackOutcome {
         ? Float(wholeGreyLevels(Double(epsilon))) / 255
         : epsilon
     let original = run.original
+    // The untargeted margin needs the original class before the first query.
+    try run.evaluateOriginal()
 
     func loss(_ scores: ClassScores) -> Float {
         if let target = run.target { return scores.crossEntropy(target) }
@@ -52,12 +54,16 @@ func runSquareAttack(_ run: AttackRun) throws -> AttackOutcome {
     run.region.project(&best)
     var bestScores = try query(best)
     var bestLoss = loss(bestScores)
-    run.record(step: 0, image: best, scores: bestScores, loss: bestLoss)
+    var bestDistances = run.distancesFromOriginal(best)
+    run.record(step: 0, distances: bestDistances, scores: bestScores, loss: bestLoss)
     if run.isSuccessful(bestScores) {
         return AttackOutcome(image: best, modifications: 0, stopReason: .succeeded,
                              knownScores: bestScores, traceFinalImage: false)
     }
 
+    // The candidate equals the best image outside the square of the current iteration: only the
+    // square is written before a query and only the square is kept or restored after it, so the
+    // work per query besides the network call is proportional to the square, not to the image.
     var candidate = best
     var iteration = 1
     while iteration < budget {
@@ -67,36 +73,42 @@ func runSquareAttack(_ run: AttackRun) throws -> AttackOutcome {
                              max(side - 1, 1))
         let top = run.generator.nextIndex(below: max(side - squareSide, 1))
         let left = run.generator.nextIndex(below: max(side - squareSide, 1))
+        let rows = top..<(top + squareSide)
+        let columns = left..<(left + squareSide)
 
-        copyValues(best, into: &candidate)
         // Redraw the per-channel signs until the square differs from the best image; 100 draws
         // bound the loop (each channel has a sign that changes it unless clipping forbids both).
+        // Each value is x0 ± step projected on its own (box, and grid in grid mode), as `project`
+        // would do to the whole image.
         for _ in 0..<100 {
             let signs = (run.generator.nextSign(), run.generator.nextSign(), run.generator.nextSign())
             var differs = false
-            for row in top..<(top + squareSide) {
-                for column in left..<(left + squareSide) {
+            for row in rows {
+                for column in columns {
                     let pixel = (row * side + column) * channels
                     for channel in 0..<channels {
                         let sign = channel == 0 ? signs.0 : (channel == 1 ? signs.1 : signs.2)
-                        let value = min(max(original[pixel + channel] + stepSize * sign, 0), 1)
-                        candidate[pixel + channel] = value
-                        if abs(value - best[pixel + channel]) >= 1e-7 { differs = true }
+                        let index = pixel + channel
+                        let value = run.region.projectedValue(original[index] + stepSize * sign, at: index)
+                        candidate[index] = value
+                        if abs(value - best[index]) >= 1e-7 { differs = true }
                     }
                 }
             }
             if differs { break }
         }
-        run.region.project(&candidate)
 
         let scores = try query(candidate)
         let candidateLoss = loss(scores)
         if candidateLoss < bestLoss {
-            swap(&best, &candidate)
+            copySquare(rows: rows, columns: columns, side: side, from: candidate, into: &best)
             bestScores = scores
             bestLoss = candidateLoss
+            bestDistances = run.distancesFromOriginal(best)
+        } else {
+            copySquare(rows: rows, columns: columns, side: side, from: best, into: &candidate)
         }
-        run.record(step: iteration, image: best, scores: bestScores, loss: bestLoss)
+        run.record(step: iteration, distances: bestDistances, scores: bestScores, loss: bestLoss)
         iteration += 1
         if run.isSuccessful(bestScores) {
             return AttackOutcome(image: best, modifications: iteration - 1, stopReason: .succeeded,
@@ -105,6 +117,19 @@ func runSquareAttack(_ run: AttackRun) throws -> AttackOutcome {
     }
     return AttackOutcome(image: best, modifications: iteration - 1, stopReason: .queryBudgetExhausted,
                          knownScores: bestScores, traceFinalImage: false)
+}
+
+/// Copies the values of a square of pixels (all channels) from one image to another.
+func copySquare(rows: Range<Int>, columns: Range<Int>, side: Int, from source: [Float], into destination: inout [Float]) {
+    destination.withUnsafeMutableBufferPointer { target in
+        source.withUnsafeBufferPointer { values in
+            for row in rows {
+                let first = (row * side + columns.lowerBound) * 3
+                let last = (row * side + columns.upperBound) * 3
+                for index in first..<last { target[index] = values[index] }
+            }
+        }
+    }
 }
 
 /// The paper's schedule for the fraction of pixels changed: p_init, halved at 10, 50, 200, 500,

@@ -30,7 +30,7 @@ func runTalkAttack(_ run: AttackRun) throws -> AttackOutcome {
     var previous = perturbation
     for step in 0..<run.config.steps {
         let (scores, gradient, probability) = try run.ascentGradient(
-            at: image, objective: .targetProbability(target))
+            at: image, isOriginal: step == 0, objective: { .targetProbability(target) })
         run.record(step: step, image: image, scores: scores, loss: probability)
         if run.reachedGoal(scores) {
             return AttackOutcome(image: image, modifications: step, stopReason: .goalReached,

@@ -9,5 +9,5 @@
 /// bound may be absent.
 func runTalkSignAttack(_ run: AttackRun) throws -> AttackOutcome {
     guard run.target != nil else { throw AttackError.targetRequired(.talkSign) }
-    return try runSignSteps(run, from: run.original, stepSize: run.stepSize ?? 0.5 / 255, momentum: nil)
+    return try runSignSteps(run, from: run.original, startsAtOriginal: true, stepSize: run.stepSize ?? 0.5 / 255, momentum: nil)
 }

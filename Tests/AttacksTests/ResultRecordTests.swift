@@ -32,6 +32,10 @@ struct ResultRecordTests {
         #expect(result.metrics.psnr != nil)
         #expect(result.metrics.ssim != nil)
         #expect(result.wallTimeSeconds > 0)
+        // The method's own time, without the evaluation of its result: part of the whole.
+        let attackSeconds = try #require(result.attackSeconds)
+        #expect(attackSeconds > 0 && attackSeconds <= result.wallTimeSeconds)
+        #expect(result.trace.last.map { $0.elapsedSeconds <= result.wallTimeSeconds } == true)
         #expect(result.steps == 10)
         #expect(result.queries.gradientCalls == 10)
         #expect(!result.lossName.isEmpty)
@@ -66,5 +70,20 @@ struct ResultRecordTests {
         let names = ["talk", "talk-sign", "fgsm", "bim", "pgd", "pgd-l2", "mifgsm", "cw", "deepfool", "square"]
         #expect(names.contains(method.rawValue))
         #expect(try AttackMethod(parsing: method.rawValue) == method)
+    }
+}
+
+@Suite("Result records written before a field existed")
+struct OlderRecordTests {
+    @Test("a result without attackSeconds decodes, with nil")
+    func resultWithoutAttackSeconds() throws {
+        let result = try runAttack(AttackConfig(method: .fgsm, target: nil), on: TinyNetwork(), image: makeTestImage())
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as? [String: Any])
+        #expect(object["attackSeconds"] != nil)
+        object["attackSeconds"] = nil
+        let older = try JSONDecoder().decode(AttackResult.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(older.attackSeconds == nil)
+        #expect(older.withTimingsZeroed().attackSeconds == nil)
+        #expect(older.adversarialImage == result.adversarialImage)
     }
 }

@@ -31,6 +31,15 @@ final class TinyNetwork: Classifier {
     /// Every image seen, when `recordsImages` is on.
     var recordsImages = false
     private(set) var seenImages: [[Float]] = []
+    /// Every call, in order, when `recordsImages` is on: its kind and its whole batch.
+    private(set) var requests: [Request] = []
+
+    struct Request {
+        enum Kind { case forward, gradient }
+        var kind: Kind
+        var images: [Float]
+        var count: Int
+    }
 
     init(seed: UInt64 = 3, firstLayerGain: Float = 6) {
         var generator = SeededGenerator(seed: seed)
@@ -49,6 +58,7 @@ final class TinyNetwork: Classifier {
         forwardCalls += 1
         forwardImages += count
         remember(images, count: count)
+        if recordsImages { requests.append(Request(kind: .forward, images: images, count: count)) }
         var logits: [Float] = []
         for index in 0..<count {
             let (_, imageLogits) = forward(images, index: index)
@@ -63,6 +73,7 @@ final class TinyNetwork: Classifier {
         gradientCalls += 1
         gradientImages += count
         remember(images, count: count)
+        if recordsImages { requests.append(Request(kind: .gradient, images: images, count: count)) }
         var logits: [Float] = []
         var hiddens: [[Float]] = []
         for index in 0..<count {

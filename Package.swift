@@ -66,6 +66,8 @@ let package = Package(
                     resources: [.copy("Fixtures")], swiftSettings: numericSettings),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Imaging"], resources: [.copy("Fixtures")], swiftSettings: numericSettings),
         .testTarget(name: "LessonsTests", dependencies: ["Lessons"], resources: [.copy("Fixtures")]),
+        // Runs the built `trilobite` executable with bad arguments and files: messages and exit codes.
+        .testTarget(name: "TrilobiteCLITests", dependencies: ["trilobite"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Lessons", "Attacks", "Engine", "Figures"]),
         // The end-to-end tests also run the built `trilobite` binary (to kill it mid-build).
         .testTarget(name: "SiteTests", dependencies: ["Site", "Runner", "Lessons", "trilobite"]),

@@ -19,23 +19,46 @@ struct Attack: ParsableCommand {
     @Option(help: "Attack method.")
     var method: String
 
-    @Option(help: "Target class: an ImageNet name (trilobite) or index (69). Omit for an untargeted attack.")
+    @Option(parsing: .unconditional, help: "Target class: an ImageNet name (trilobite) or index (69). Omit for an untargeted attack.")
     var target: String?
 
-    @Option(help: "L∞ bound (L2 for pgd-l2) on the [0,1] scale, e.g. 2/255 or 0.004.")
+    // Numbers are parsed `.unconditional`ly, so that a negative value ("--steps -3") reaches the
+    // checks below and gets their one-line message instead of "missing value".
+
+    @Option(parsing: .unconditional, help: "L∞ bound (L2 for pgd-l2) on the [0,1] scale, e.g. 2/255 or 0.004.")
     var epsilon: String?
 
-    @Option(name: .customLong("bound-model-units"), help: "The bound in the network's input units, as the talk's ±0.01.")
+    @Option(name: .customLong("bound-model-units"), parsing: .unconditional,
+            help: "The bound in the network's input units, as the talk's ±0.01.")
     var boundModelUnits: Double?
 
-    @Option(help: "Step limit (query budget for square).")
+    @Option(parsing: .unconditional, help: "Step limit (query budget for square).")
     var steps: Int?
 
-    @Option(name: .customLong("step-size"), help: "Step size on the [0,1] scale, e.g. 0.5/255.")
+    @Option(name: .customLong("step-size"), parsing: .unconditional, help: "Step size on the [0,1] scale, e.g. 0.5/255.")
     var stepSize: String?
 
-    @Option(help: "Stop when the target probability reaches this (0 < goal < 1).")
+    @Option(parsing: .unconditional, help: "Stop when the target probability reaches this (0 < goal < 1).")
     var goal: Double?
+
+    @Option(parsing: .unconditional, help: "MI-FGSM: decay μ of the accumulated gradient (default 1.0).")
+    var momentum: Double?
+
+    @Option(name: .customLong("cw-c"), parsing: .unconditional, help: "C&W: the constant c (default 1).")
+    var cwConstant: Double?
+
+    @Option(name: .customLong("cw-kappa"), parsing: .unconditional, help: "C&W: the confidence κ (default 0).")
+    var cwConfidence: Double?
+
+    @Option(name: .customLong("cw-lr"), parsing: .unconditional, help: "C&W: Adam's learning rate (default 0.01).")
+    var cwLearningRate: Double?
+
+    @Option(name: .customLong("cw-search-rounds"), parsing: .unconditional,
+            help: "C&W: rounds of the binary search over c, each of --steps steps (default 1: c fixed).")
+    var cwSearchRounds: Int?
+
+    @Option(parsing: .unconditional, help: "DeepFool: overshoot past the linearised boundary (default 0.02).")
+    var overshoot: Double?
 
     @Option(help: "Model: lite0 (224 px) or lite2 (260 px).")
     var model: ModelVariant = .lite0
@@ -49,8 +72,17 @@ struct Attack: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "PGD: start from a random point of the ε-ball (the default, as in torchattacks).")
     var randomStart = true
 
-    @Option(help: "Where to write the adversarial PNG.")
+    @Option(help: "Where to write the adversarial PNG (the network's input: the attacked crop, pixel for pixel).")
     var out: String
+
+    @Option(name: .customLong("out-photo"), help: ArgumentHelp(
+        "Also write the photo at the evaluation scale with the adversarial crop in its centre.",
+        discussion: """
+        The standard evaluation preprocessing (shorter side resized to size/0.875, centre crop, as in \
+        timm and ../shared/reference) resizes even a 224×224 file, which blurs the perturbation. Of \
+        this file it gives back exactly the attacked crop, so such tools see what was attacked.
+        """))
+    var outPhoto: String?
 
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -63,15 +95,24 @@ struct Attack: ParsableCommand {
             let directory = try WeightsLocator.directory(explicit: weights)
             let labels = try WeightsLocator.labels(in: directory)
             let attackMethod = try AttackMethod(parsing: method)
-            var config = AttackConfig(method: attackMethod, target: try target.map { try labels.resolve($0) })
+            var config = AttackConfig(method: attackMethod, target: try target.map { try Self.targetIndex($0, labels: labels) })
             if let epsilon { config.epsilon = try Epsilon(parsing: epsilon) }
             if let boundModelUnits { config.epsilon = .modelInput(boundModelUnits) }
             if let steps { config.steps = steps }
             if let stepSize { config.stepSize = try Epsilon(parsing: stepSize).value }
             if let goal { config.goal = goal }
+            if let momentum { config.momentum = momentum }
+            if let cwConstant { config.cwConstant = cwConstant }
+            if let cwConfidence { config.cwConfidence = cwConfidence }
+            if let cwLearningRate { config.cwLearningRate = cwLearningRate }
+            if let cwSearchRounds { config.cwSearchRounds = cwSearchRounds }
+            if let overshoot { config.overshoot = overshoot }
             config.seed = seed
             config.gridMode = grid
             if attackMethod == .pgd || attackMethod == .pgdL2 { config.randomStart = randomStart }
+            // Checked before the weights and the image are read, so a bad request fails at once.
+            try config.validate(imageSide: model.inputSize, classCount: labels.count,
+                                modelInputScale: EfficientNetClassifier.inputScale)
 
             let classifier = EfficientNetClassifier(weights: try EfficientNetLiteWeights(variant: model, directory: directory))
             try config.validate(imageSide: classifier.imageSide, classCount: classifier.classCount,
@@ -81,14 +122,59 @@ struct Attack: ParsableCommand {
             let result = try runAttack(config, on: classifier, image: cropped.pixels) { progress.update($0) }
             progress.finish()
             let check = try SavedImageCheck.save(result, to: out, classifier: classifier)
+            if let outPhoto {
+                try Self.writePhoto(around: result.adversarialImage, of: image, size: model.inputSize, to: outPhoto)
+            }
             let summary = AttackSummary(result: result, labels: labels, model: model.rawValue, image: image)
             if json {
-                struct Output: Encodable { let result: AttackSummary; let saved: String; let savedCheck: SavedImageCheck.Outcome }
-                try printJSON(Output(result: summary, saved: out, savedCheck: check))
+                struct Output: Encodable {
+                    let result: AttackSummary; let saved: String; let savedCheck: SavedImageCheck.Outcome; let photo: String?
+                }
+                try printJSON(Output(result: summary, saved: out, savedCheck: check, photo: outPhoto))
             } else {
                 printSummary(summary, saved: out, check: check)
+                if let outPhoto { print("photo with the adversarial crop in its centre: \(outPhoto)") }
             }
         }
+    }
+
+    /// Writes the photo at the evaluation scale with `crop` (the adversarial `size`×`size` image)
+    /// pasted in its centre, and checks that the evaluation crop of the written file is `crop`.
+    ///
+    /// The evaluation resize scales the shorter side to size/0.875 (256 for 224); resizing a file
+    /// that already has that shorter side changes nothing (Pillow returns a copy, and ours is the
+    /// identity), and the centre crop then cuts out exactly the pasted square. A photo that was
+    /// already `size`×`size` (a prepared crop) gets a frame of its own resized pixels instead.
+    static func writePhoto(around crop: [UInt8], of imagePath: String, size: Int, to path: String) throws {
+        let decoded = try ImageCodec.read(contentsOf: imagePath)
+        let cropFraction = 0.875  // as Preprocess.centerCrop
+        let width: Int, height: Int
+        if decoded.width == size && decoded.height == size {
+            width = Int((Double(size) / cropFraction).rounded(.toNearestOrEven))
+            height = width
+        } else {
+            let scale = Double(size) / cropFraction / Double(min(decoded.width, decoded.height))
+            width = Int((Double(decoded.width) * scale).rounded(.toNearestOrEven))
+            height = Int((Double(decoded.height) * scale).rounded(.toNearestOrEven))
+        }
+        var photo = Preprocess.resizeBicubic(decoded, width: width, height: height)
+        let left = (width - size) / 2, top = (height - size) / 2
+        for row in 0..<size {
+            let target = ((top + row) * width + left) * 3
+            photo.pixels.replaceSubrange(target..<(target + size * 3), with: crop[(row * size * 3)..<((row + 1) * size * 3)])
+        }
+        try ImageCodec.writePNG(photo, to: path)
+        let reread = try ImageCodec.read(contentsOf: path)
+        guard Preprocess.centerCrop(reread, size: size).pixels == crop else {
+            throw ValidationError("\(path): the evaluation crop of the written photo is not the adversarial image; use the \(size)×\(size) PNG")
+        }
+    }
+
+    /// A class index ("69", also out of range, which the attack's check then reports with the
+    /// valid range) or a name, resolved by the labels (unknown names get suggestions).
+    static func targetIndex(_ text: String, labels: ImageNetLabels) throws -> Int {
+        if let index = Int(text.trimmingCharacters(in: .whitespaces)) { return index }
+        return try labels.resolve(text)
     }
 
     private func printSummary(_ s: AttackSummary, saved: String, check: SavedImageCheck.Outcome) {
@@ -96,9 +182,9 @@ struct Attack: ParsableCommand {
         print("\(s.methodDescription)")
         print("model \(s.model), image \(s.image), seed \(s.seed)")
         if let bound = s.bound { print("bound: \(bound)") } else { print("bound: none") }
-        print(String(format: "steps %d (%@), %.2f s, gradient images %d, forward images %d, black-box queries %d",
-                     s.steps, s.stopReason as NSString, s.wallTimeSeconds, s.queries.gradientImages, s.queries.forwardImages,
-                     s.queries.blackBoxQueries))
+        print(String(format: "steps %d (%@), %.2f s (the attack %.2f s, then the result's evaluation), gradient images %d, forward images %d, black-box queries %d",
+                     s.steps, s.stopReason as NSString, s.wallTimeSeconds, s.attackSeconds ?? s.wallTimeSeconds,
+                     s.queries.gradientImages, s.queries.forwardImages, s.queries.blackBoxQueries))
         print("before:")
         for c in s.top5Before { print("  \(percent(c.probability).padding(toLength: 8, withPad: " ", startingAt: 0)) \(c.label) (\(c.index))") }
         print("after, saved 8-bit PNG (\(saved)):")

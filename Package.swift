@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "Site", dependencies: ["Runner", "Lessons", "Figures", "Engine"],
                 resources: [.embedInCode("Theme/theme.css"), .embedInCode("Theme/site.js")]),
         .executableTarget(name: "trilobite", dependencies: [
-            "Engine", "Attacks", "Imaging", "Lessons", "Runner", "Site", "Server",
+            "Engine", "Attacks", "Imaging", "Figures", "Lessons", "Runner", "Site", "Server",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging"],

@@ -3,6 +3,8 @@ import Attacks
 import Engine
 import Foundation
 import Imaging
+import Runner
+import Figures
 
 struct Attack: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -84,6 +86,14 @@ struct Attack: ParsableCommand {
         """))
     var outPhoto: String?
 
+    @Option(help: ArgumentHelp(
+        "Also draw the attack's figures into this folder: comparison, noise, noise-signed, confidence, progress (PNG, with alt text).",
+        valueName: "dir"))
+    var figures: String?
+
+    @Option(help: "Language of the figures' text: en or es.")
+    var figureLanguage: String = "en"
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -126,6 +136,12 @@ struct Attack: ParsableCommand {
                 try Self.writePhoto(around: result.adversarialImage, of: image, size: model.inputSize, to: outPhoto)
             }
             let summary = AttackSummary(result: result, labels: labels, model: model.rawValue, image: image)
+            let drawn = try figures.map { folder in
+                try Self.drawFigures(summary: summary, goal: config.goal, original: cropped,
+                                     adversarial: RGBImage(width: result.imageSide, height: result.imageSide,
+                                                           pixels: result.adversarialImage),
+                                     language: figureLanguage == "es" ? .spanish : .english, folder: folder)
+            } ?? []
             if json {
                 struct Output: Encodable {
                     let result: AttackSummary; let saved: String; let savedCheck: SavedImageCheck.Outcome; let photo: String?
@@ -134,8 +150,27 @@ struct Attack: ParsableCommand {
             } else {
                 printSummary(summary, saved: out, check: check)
                 if let outPhoto { print("photo with the adversarial crop in its centre: \(outPhoto)") }
+                for path in drawn { print("figure: \(path)") }
             }
         }
+    }
+
+    /// Draws every attack figure into `folder` as `<name>.png`, with its alt text beside it as
+    /// `<name>.txt`. Returns the PNG paths.
+    static func drawFigures(summary: AttackSummary, goal: Double?, original: RGBImage, adversarial: RGBImage,
+                            language: FigureLanguage, folder: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var paths: [String] = []
+        for name in FigureDrawing.attackFigureNames {
+            let figure = try FigureDrawing.drawAttackFigure(name, summary: summary, goal: goal, original: original,
+                                                            adversarial: adversarial, language: language)
+            let path = (folder as NSString).appendingPathComponent(name + ".png")
+            try Data(figure.png).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Data((figure.altText + "\n").utf8).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent(name + ".txt")),
+                                                  options: .atomic)
+            paths.append(path)
+        }
+        return paths
     }
 
     /// Writes the photo at the evaluation scale with `crop` (the adversarial `size`×`size` image)

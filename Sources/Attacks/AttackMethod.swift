@@ -1,3 +1,4 @@
+import Engine
 /// The attacks this module runs, named as on the command line.
 public enum AttackMethod: String, CaseIterable, Codable, Sendable, Hashable {
     /// The talk's update, faithfully: `x_model += ∂p_target/∂x_model` each step (model-input units).
@@ -90,7 +91,7 @@ public enum AttackMethod: String, CaseIterable, Codable, Sendable, Hashable {
         let limit = max(2, cleaned.count / 2)
         var ranked: [(name: String, distance: Int)] = []
         for method in AttackMethod.allCases {
-            let distance = editDistance(method.rawValue, cleaned)
+            let distance = ImageNetLabels.editDistance(Array(method.rawValue), Array(cleaned))
             if distance <= limit { ranked.append((method.rawValue, distance)) }
         }
         ranked.sort { left, right in
@@ -106,23 +107,6 @@ public enum PerturbationNorm: String, Codable, Sendable, Hashable {
     case l2
 }
 
-/// Levenshtein distance, for "did you mean" suggestions.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let left = Array(a), right = Array(b)
-    if left.isEmpty { return right.count }
-    if right.isEmpty { return left.count }
-    var previous = Array(0...right.count)
-    var current = [Int](repeating: 0, count: right.count + 1)
-    for i in 1...left.count {
-        current[0] = i
-        for j in 1...right.count {
-            let substitution = previous[j - 1] + (left[i - 1] == right[j - 1] ? 0 : 1)
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-        }
-        swap(&previous, &current)
-    }
-    return previous[right.count]
-}
 
 extension StringProtocol {
     func trimmingWhitespace() -> String {

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-// Compression level for encoding. Fixed so that the same pixels always give the same
-// bytes; 6 is zlib's usual trade-off and keeps 224x224 images fast to write.
+// Compression level of `trilobite_png_encode_rgb`. Fixed so that the same pixels always give
+// the same bytes; 6 is zlib's usual trade-off and keeps 224x224 images fast to write.
 static const int encoder_compression_level = 6;
 
 static void copy_message(char *destination, size_t capacity, const char *message) {
@@ -222,6 +222,16 @@ trilobite_png_status trilobite_png_encode_rgb(const uint8_t *pixels, uint32_t wi
                                               uint32_t height, uint8_t **encoded,
                                               size_t *encoded_size, char *message,
                                               size_t message_capacity) {
+    return trilobite_png_encode_rgb_with(pixels, width, height, encoder_compression_level,
+                                         TRILOBITE_PNG_ALL_FILTERS, encoded, encoded_size, message,
+                                         message_capacity);
+}
+
+trilobite_png_status trilobite_png_encode_rgb_with(const uint8_t *pixels, uint32_t width,
+                                                   uint32_t height, int compression_level,
+                                                   int filters, uint8_t **encoded,
+                                                   size_t *encoded_size, char *message,
+                                                   size_t message_capacity) {
     copy_message(message, message_capacity, "");
     // The sink lives on the heap so that its fields are reliable after a longjmp.
     png_sink *sink = calloc(1, sizeof *sink);
@@ -254,7 +264,9 @@ trilobite_png_status trilobite_png_encode_rgb(const uint8_t *pixels, uint32_t wi
     png_set_write_fn(sink->png, sink, write_to_memory, flush_nothing);
     png_set_IHDR(sink->png, sink->info, width, height, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_compression_level(sink->png, encoder_compression_level);
+    png_set_compression_level(sink->png, compression_level);
+    png_set_filter(sink->png, PNG_FILTER_TYPE_BASE,
+                   filters == TRILOBITE_PNG_UP_FILTER ? PNG_FILTER_UP : PNG_ALL_FILTERS);
     png_write_info(sink->png, sink->info);
     size_t row_bytes = (size_t)width * 3;
     for (size_t row = 0; row < height; row++) {

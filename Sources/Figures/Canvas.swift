@@ -332,23 +332,39 @@ public final class Canvas {
 
     /// Encodes the canvas as PNG bytes in memory.
     ///
-    /// Cairo's PNG writer stores no timestamp or other varying metadata, so the same drawing
-    /// gives the same bytes every time (the result cache and the tests depend on that).
+    /// Through libpng with fixed fast settings (``PNGCompression/fast``) rather than Cairo's own
+    /// writer, which uses libpng's slowest filter search and spent nine tenths of a figure's time
+    /// compressing. No timestamp or other varying metadata is written, so the same drawing gives
+    /// the same bytes every time (the result cache and the tests depend on that).
     public func pngData() throws(FigureError) -> [UInt8] {
         cairo_surface_flush(surface)
-        let sink = ByteSink()
-        let unmanagedSink = Unmanaged.passRetained(sink)
-        defer { unmanagedSink.release() }
-        let status = cairo_surface_write_to_png_stream(surface, { closure, data, length in
-            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-            let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
-            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-            return CAIRO_STATUS_SUCCESS
-        }, unmanagedSink.toOpaque())
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw .cairo(operation: "cairo_surface_write_to_png_stream", status: Canvas.describe(status))
+        let pixelWidth = Int(cairo_image_surface_get_width(surface))
+        let pixelHeight = Int(cairo_image_surface_get_height(surface))
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        guard let data = cairo_image_surface_get_data(surface) else {
+            throw .cairo(operation: "cairo_image_surface_get_data", status: "no pixel data")
         }
-        return sink.bytes
+        // RGB24 pixels are native-endian 32-bit words 0x00RRGGBB, `stride` bytes a row.
+        var rgb = [UInt8](repeating: 0, count: pixelWidth * pixelHeight * 3)
+        rgb.withUnsafeMutableBufferPointer { out in
+            for row in 0..<pixelHeight {
+                let words = UnsafeRawPointer(data + row * stride).assumingMemoryBound(to: UInt32.self)
+                var index = row * pixelWidth * 3
+                for column in 0..<pixelWidth {
+                    let word = words[column]
+                    out[index] = UInt8(truncatingIfNeeded: word >> 16)
+                    out[index + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                    out[index + 2] = UInt8(truncatingIfNeeded: word)
+                    index += 3
+                }
+            }
+        }
+        do {
+            return try ImageCodec.encodePNG(RGBImage(width: pixelWidth, height: pixelHeight, pixels: rgb),
+                                            compression: .fast)
+        } catch {
+            throw .cairo(operation: "encoding the figure as PNG", status: error.description)
+        }
     }
 
     // MARK: Helpers
@@ -378,7 +394,3 @@ public final class Canvas {
     }
 }
 
-/// Collects the PNG stream Cairo writes in chunks.
-private final class ByteSink {
-    var bytes: [UInt8] = []
-}

@@ -44,9 +44,9 @@ public enum ImageCodec {
         try FileAccess.writeAtomically(encoded, to: path)
     }
 
-    /// Encodes an 8-bit RGB PNG in memory, byte for byte what `writePNG` writes.
-    public static func encodePNG(_ image: RGBImage) throws(ImageError) -> [UInt8] {
-        try PNGCodec.encode(image, destination: nil)
+    /// Encodes an 8-bit RGB PNG in memory; with `.smallest`, byte for byte what `writePNG` writes.
+    public static func encodePNG(_ image: RGBImage, compression: PNGCompression = .smallest) throws(ImageError) -> [UInt8] {
+        try PNGCodec.encode(image, destination: nil, compression: compression)
     }
 
     /// Refuses sizes before pixel memory is allocated for them.

@@ -59,7 +59,8 @@ enum PNGCodec {
         }
     }
 
-    static func encode(_ image: RGBImage, destination: String?) throws(ImageError) -> [UInt8] {
+    static func encode(_ image: RGBImage, destination: String?,
+                       compression: PNGCompression = .smallest) throws(ImageError) -> [UInt8] {
         guard image.hasConsistentPixelCount else {
             throw .cannotEncode(destination: destination, reason: "the image claims \(image.width)×\(image.height) pixels but holds \(image.pixels.count) bytes instead of width × height × 3; the code that built this RGBImage has a bug")
         }
@@ -75,8 +76,9 @@ enum PNGCodec {
         var message = [CChar](repeating: 0, count: 256)
         let status = image.pixels.withUnsafeBufferPointer { pixels in
             message.withUnsafeMutableBufferPointer { messageBuffer in
-                trilobite_png_encode_rgb(pixels.baseAddress, UInt32(image.width), UInt32(image.height),
-                                         &encoded, &encodedCount, messageBuffer.baseAddress, messageBuffer.count)
+                trilobite_png_encode_rgb_with(pixels.baseAddress, UInt32(image.width), UInt32(image.height),
+                                              compression.zlibLevel, compression.filters,
+                                              &encoded, &encodedCount, messageBuffer.baseAddress, messageBuffer.count)
             }
         }
         defer { trilobite_png_free(encoded) }
@@ -94,5 +96,29 @@ enum PNGCodec {
 
     private static func readBigEndian32(_ data: [UInt8], at offset: Int) -> Int {
         data[offset..<offset + 4].reduce(0) { ($0 << 8) | Int($1) }
+    }
+}
+
+/// How hard the PNG encoder works. Each setting is fixed, so equal pixels give equal bytes.
+public enum PNGCompression: Sendable {
+    /// zlib level 6 and libpng's per-row choice among the five filters: photos and adversarial
+    /// images, written once and read often.
+    case smallest
+    /// zlib level 3 and the "up" filter on every row: figures, whose flat areas and repeated rows
+    /// compress well anyway, drawn on every build where speed matters more than a few percent.
+    case fast
+
+    var zlibLevel: Int32 {
+        switch self {
+        case .smallest: 6
+        case .fast: 3
+        }
+    }
+
+    var filters: Int32 {
+        switch self {
+        case .smallest: Int32(TRILOBITE_PNG_ALL_FILTERS)
+        case .fast: Int32(TRILOBITE_PNG_UP_FILTER)
+        }
     }
 }

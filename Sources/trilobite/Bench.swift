@@ -1,10 +1,16 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Lessons
+import Runner
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time a forward pass and a forward + input-gradient step (median ms, release build).")
+        abstract: "Time a forward pass and a forward + input-gradient step (median ms, release build).",
+        discussion: """
+        With --figures, time instead the drawing of every figure kind, redrawn from the results that \
+        `trilobite build` left in the cache (real runs of the lessons), in English and Spanish.
+        """)
 
     @Option(help: "Model: lite0 or lite2.")
     var model: ModelVariant = .lite0
@@ -21,12 +27,22 @@ struct Bench: ParsableCommand {
     @Option(help: "Folder with the weights.")
     var weights: String?
 
+    @Flag(help: "Time the figures instead of the engine: every figure of every result in the cache.")
+    var figures = false
+
+    @Option(help: "The result cache to draw from with --figures.")
+    var cache = ResultCache.defaultFolderName
+
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
     }
 
     func run() throws {
+        if figures {
+            try benchmarkFigures()
+            return
+        }
         try reportingErrors {
             let directory = try WeightsLocator.directory(explicit: weights)
             let loaded = try EfficientNetLiteWeights(variant: model, directory: directory)
@@ -49,6 +65,28 @@ struct Bench: ParsableCommand {
                     print("  \(name)" + String(format: " forward %6.2f   backward %6.2f", f, b))
                 }
                 print(String(format: "peak resident memory %.0f MB", report.peakResidentMegabytes))
+            }
+        }
+    }
+
+    private func benchmarkFigures() throws {
+        try reportingErrors {
+            let report = try FigureBenchmark.run(cacheFolder: cache, iterations: min(iterations, 5))
+            if json {
+                try printJSON(report)
+                return
+            }
+            print("\(report.results) cached results, each figure drawn in English and Spanish, median of \(report.iterations) draws")
+            print("figure          drawn   median ms   slowest ms   largest (CSS px)")
+            for kind in report.kinds {
+                let name = kind.name.padding(toLength: 14, withPad: " ", startingAt: 0)
+                print("  \(name)" + String(format: "%5d   %9.1f   %10.1f   %.0f × %.0f", kind.samples, kind.medianMilliseconds,
+                                              kind.slowestMilliseconds, kind.largestWidth, kind.largestHeight))
+            }
+            if let median = report.attackSetMedianMilliseconds, let slowest = report.attackSetSlowestMilliseconds {
+                print("all figures of one attack (\(FigureDrawing.attackFigureNames.joined(separator: ", ")))"
+                    + String(format: ": median %.1f ms, slowest %.1f ms (%d attacks × languages)", median, slowest,
+                             report.attackSets))
             }
         }
     }

@@ -78,3 +78,36 @@ import Testing
         #expect(throws: ImageError.self) { try ImageCodec.encodePNG(RGBImage(width: 0, height: 0, pixels: [])) }
     }
 }
+
+@Suite struct FastEncodingTests {
+    /// Rows that mostly repeat the row above, like a drawn figure, with a noisy band like a photo.
+    private func drawingLikeImage(width: Int, height: Int) -> RGBImage {
+        var pixels = [UInt8](repeating: 250, count: width * height * 3)
+        var state: UInt64 = 11
+        for row in height / 3..<height / 2 {
+            for index in row * width * 3..<(row + 1) * width * 3 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                pixels[index] = UInt8(truncatingIfNeeded: state >> 56)
+            }
+        }
+        for row in 0..<height { pixels[(row * width + width / 2) * 3] = 0 }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+
+    @Test func fastEncodingKeepsEveryPixelAndTheSameBytes() throws {
+        let image = drawingLikeImage(width: 320, height: 200)
+        let fast = try ImageCodec.encodePNG(image, compression: .fast)
+        #expect(try ImageCodec.decode(fast, name: "fast.png") == image)
+        #expect(try ImageCodec.encodePNG(image, compression: .fast) == fast)
+        #expect(PNGBytes.chunks(in: fast).map(\.type).filter { $0 != "IDAT" } == ["IHDR", "IEND"])
+    }
+
+    @Test func theTwoSettingsReallyDiffer() throws {
+        let image = drawingLikeImage(width: 320, height: 200)
+        let fast = try ImageCodec.encodePNG(image, compression: .fast)
+        let smallest = try ImageCodec.encodePNG(image, compression: .smallest)
+        #expect(fast != smallest)
+        #expect(smallest == (try ImageCodec.encodePNG(image)), "smallest is the default")
+        #expect(smallest.count <= fast.count)
+    }
+}

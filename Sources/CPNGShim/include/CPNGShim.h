@@ -42,6 +42,23 @@ trilobite_png_status trilobite_png_encode_rgb(const uint8_t *pixels, uint32_t wi
                                               size_t *encoded_size, char *message,
                                               size_t message_capacity);
 
+/// Row filters libpng may choose from.
+enum {
+    /// Each row's best of the five PNG filters (libpng's adaptive choice): smallest files.
+    TRILOBITE_PNG_ALL_FILTERS = 0,
+    /// The "up" filter on every row: no per-row trial of five filters, several times faster on
+    /// drawings, whose rows mostly repeat the row above.
+    TRILOBITE_PNG_UP_FILTER = 1,
+};
+
+/// `trilobite_png_encode_rgb` with a zlib level (0-9) and a filter choice from the enum above;
+/// fixed settings give fixed bytes.
+trilobite_png_status trilobite_png_encode_rgb_with(const uint8_t *pixels, uint32_t width,
+                                                   uint32_t height, int compression_level,
+                                                   int filters, uint8_t **encoded,
+                                                   size_t *encoded_size, char *message,
+                                                   size_t message_capacity);
+
 void trilobite_png_free(uint8_t *buffer);
 
 #endif

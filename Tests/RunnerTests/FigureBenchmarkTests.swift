@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import Runner
+
+/// The figure benchmark redraws what a build cached; these tests check what it counts, not how
+/// fast it is (timings belong to release benchmarks, not to tests).
+@Suite(.serialized) struct FigureBenchmarkTests {
+    @Test func everyFigureOfEveryCachedResultIsRedrawnInBothLanguages() throws {
+        let project = try DirectiveRunnerTests.project()
+        let lessons = try project.loadLessons()
+        let outcome = try project.runner().run(try project.plan(lessons), lessons: lessons)
+        #expect(outcome.failures.isEmpty)
+
+        let report = try FigureBenchmark.run(cacheFolder: project.cacheFolder, iterations: 1)
+        // The attack and the classification; the figure entries beside them are not results.
+        #expect(report.results == 2)
+        let kinds = Dictionary(uniqueKeysWithValues: report.kinds.map { ($0.name, $0) })
+        for name in FigureDrawing.attackFigureNames {
+            let kind = try #require(kinds[name], "no timing for the attack's \(name) figure")
+            if name != "confidence" { #expect(kind.samples == 2, "\(name): one attack in English and in Spanish") }
+            #expect(kind.medianMilliseconds > 0 && kind.slowestMilliseconds >= kind.medianMilliseconds)
+            #expect(kind.largestWidth > 0 && kind.largestHeight > 0)
+        }
+        // The attack's figures plus the classification's confidence chart, twice.
+        #expect(kinds["confidence"]?.samples == 4)
+        #expect(kinds["grid"] == nil, "a transfer grid needs a transfer result")
+        #expect(report.attackSets == 2)
+        let attackSet = try #require(report.attackSetMedianMilliseconds)
+        let smallestPart = FigureDrawing.attackFigureNames.compactMap { kinds[$0]?.medianMilliseconds }.min() ?? 0
+        #expect(attackSet > smallestPart, "a set is the sum of its five figures")
+    }
+
+    @Test func anEmptyCacheSaysToBuildFirst() throws {
+        let project = try RunnerProject()
+        do {
+            _ = try FigureBenchmark.run(cacheFolder: project.cacheFolder)
+            Issue.record("benchmarked an empty cache")
+        } catch {
+            #expect(error.description.contains(project.cacheFolder))
+            #expect(error.description.contains("trilobite build"))
+        }
+    }
+}

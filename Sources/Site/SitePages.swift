@@ -165,9 +165,8 @@ public struct SitePages {
         if !bodyHasTitle { html.raw(contents) }
         html.raw(try body(lesson, words: words, values: values, rootPath: rootPath,
                           contentsAfterTitle: bodyHasTitle ? contents : ""))
-        if let notes = lesson.notes {
-            html.line("<aside class=\"speaker-notes\" hidden>\(HTML.text(notes))</aside>")
-        }
+        // Speaker notes (the front matter's and each slide's) are not on the lesson page at all,
+        // not even hidden: a screen reader would read hidden text that sighted readers never see.
         html.line("</article>")
         html.raw(pager(lesson, ordered: ordered, words: words))
         html.line("</main>")

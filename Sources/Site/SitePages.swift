@@ -192,7 +192,7 @@ public struct SitePages {
             for index in slide.parts where lesson.parts.indices.contains(index) {
                 switch lesson.parts[index] {
                 case .prose(let chunk):
-                    var prose = chunk.html(resultValues: values, headingSelfLinks: true)
+                    var prose = Self.wrapTables(chunk.html(resultValues: values, headingSelfLinks: true))
                     // Lesson HTML is escaped, so the only `</h1>` is a heading's.
                     if !pendingContents.isEmpty, let end = prose.range(of: "</h1>\n") {
                         prose.insert(contentsOf: pendingContents, at: end.upperBound)
@@ -206,6 +206,15 @@ public struct SitePages {
             html.line("</section>")
         }
         return pendingContents + html.output
+    }
+
+    /// Each table of a prose chunk in a `<div class="table-wrap">`, which scrolls sideways on a
+    /// narrow screen (a table itself cannot) so that the page never gets wider than the window.
+    /// Lesson HTML is escaped, so the only `<table>` tags are cmark's.
+    static func wrapTables(_ html: String) -> String {
+        guard html.contains("<table>") else { return html }
+        return html.replacingOccurrences(of: "<table>", with: "<div class=\"table-wrap\"><table>")
+            .replacingOccurrences(of: "</table>", with: "</table></div>")
     }
 
     private func directiveHTML(_ directive: Directive, in lesson: Lesson, words: SiteWords, values: [String: String],

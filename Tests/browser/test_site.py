@@ -406,7 +406,7 @@ def test_no_horizontal_scroll_on_a_phone(phone, site_url, path):
         page.goto(site_url + path, wait_until="networkidle")
         width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if width > inner:
-            culprits = page.evaluate("""() => Array.from(document.querySelectorAll('main *'))
+            culprits = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
                 .filter(e => !e.closest('pre, .table-wrap, .console'))
                 .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className + ' → '

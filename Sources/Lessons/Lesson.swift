@@ -30,7 +30,8 @@ public struct Lesson: Sendable {
     public var summary: String
     /// Whether the lesson has a slide mode (front matter `slides`, default true).
     public var slidesEnabled: Bool
-    /// Speaker notes for the slide mode (front matter `notes`).
+    /// General speaker notes for the whole lesson (front matter `notes`); a slide's own notes
+    /// are in ``Slide/notes``.
     public var notes: String?
     /// The body in order: prose chunks and directives.
     public var parts: [LessonPart]
@@ -39,14 +40,15 @@ public struct Lesson: Sendable {
     /// The slide structure: each slide is a run of `parts`.
     public var slides: [Slide]
 
-    /// Every `{{…}}` reference of the lesson: the prose's, then the captions', in order.
+    /// Every `{{…}}` reference of the lesson: the prose's and the captions', in order, then the
+    /// slides' speaker notes'.
     public var resultReferences: [ResultReference] {
         parts.flatMap { part -> [ResultReference] in
             switch part {
             case .prose(let chunk): return chunk.resultReferences
             case .directive(let directive): return directive.captionReferences
             }
-        }
+        } + slides.flatMap { $0.notes?.resultReferences ?? [] }
     }
 
     /// The directives in order.
@@ -120,6 +122,17 @@ public struct Slide: Hashable, Sendable {
     public var parts: Range<Int>
     /// Where the slide starts in the file.
     public var location: SourceLocation
+    /// The slide's speaker notes: the Markdown of its ```` ```notes ```` block, which is never a
+    /// part (the page and the slide do not show it; only the speaker view does). `startLine` is
+    /// the line after the opening fence; `{{id.field}}` values work in it, `@id` links do not.
+    public var notes: ProseChunk?
+
+    public init(title: String?, parts: Range<Int>, location: SourceLocation, notes: ProseChunk? = nil) {
+        self.title = title
+        self.parts = parts
+        self.location = location
+        self.notes = notes
+    }
 }
 
 /// Where a resolved `@id` reference points, and what the link says.

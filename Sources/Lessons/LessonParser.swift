@@ -120,7 +120,22 @@ struct LessonParser {
         case directive(Directive?)
         case slideBreak
         case slideHeading(String)
+        /// A ```` ```notes ```` block: the speaker notes of the slide it sits in (nil when the
+        /// block has errors, already logged).
+        case notes(NotesBlock?)
     }
+
+    /// A slide's speaker notes as read, before their `{{…}}` references are checked.
+    private struct NotesBlock {
+        var chunk: ProseChunk
+        /// The opening fence, where errors about the block point.
+        var location: SourceLocation
+        var writtenReferences: [(reference: WrittenResultReference, location: SourceLocation)]
+    }
+
+    /// The info string that makes a fenced block speaker notes. Notes are not a directive: they
+    /// run nothing and have no cache key, so they stay out of the directive schemas.
+    static let notesFenceName = "notes"
 
     private func readBody(firstLine: Int) -> Body {
         var body = Body()
@@ -146,6 +161,8 @@ struct LessonParser {
             let start = block.startLine + lineOffset
             let end = block.endLine + lineOffset
             switch block.type {
+            case CMARK_NODE_CODE_BLOCK where isNotesBlock(block):
+                boundaries.append((start, end, .notes(readNotes(block, lineOffset: lineOffset))))
             case CMARK_NODE_CODE_BLOCK where directiveName(of: block) != nil:
                 var directive = readDirective(block, lineOffset: lineOffset)
                 if let declared = writtenID(in: block) { body.declaredIDs.insert(declared) }
@@ -253,6 +270,11 @@ struct LessonParser {
         let checker = ResultReferenceChecker(directives: directives,
                                              brokenIDs: body.declaredIDs.subtracting(directives.keys), log: log)
         body.resultReferences = written.compactMap { checker.check($0.reference, at: $0.location) }
+        for index in boundaries.indices {
+            guard case .notes(var notes?) = boundaries[index].boundary, !notes.writtenReferences.isEmpty else { continue }
+            notes.chunk.resultReferences = notes.writtenReferences.compactMap { checker.check($0.reference, at: $0.location) }
+            boundaries[index].boundary = .notes(notes)
+        }
 
         let blocks = tree.topLevelBlocks.filter { $0.type == CMARK_NODE_CODE_BLOCK && directiveName(of: $0) != nil }
         for index in boundaries.indices {
@@ -291,6 +313,7 @@ struct LessonParser {
         var chunkStart = bodyFirstLine
         var slideStartPart = 0
         var slideTitle: String?
+        var slideNotes: NotesBlock?
 
         func flushProse(upTo lastLine: Int) {
             guard chunkStart <= lastLine else { return }
@@ -314,10 +337,18 @@ struct LessonParser {
                 case .directive(let directive): firstLine = directive.location.line
                 }
                 body.slides.append(Slide(title: slideTitle, parts: slideStartPart..<body.parts.count,
-                                         location: source.location(line: firstLine, column: 1)))
+                                         location: source.location(line: firstLine, column: 1),
+                                         notes: slideNotes?.chunk))
+            } else if let slideNotes {
+                // The slide has nothing to show, so it is dropped, and its notes would silently go
+                // with it.
+                log.error(slideNotes.location, "this notes block is on a slide with nothing else on it, which is "
+                    + "dropped; put it after the content of the slide it is for (slides start at the top, at each "
+                    + "'##' heading and at each '---' line)")
             }
             slideStartPart = body.parts.count
             slideTitle = nil
+            slideNotes = nil
         }
 
         for (start, end, boundary) in boundaries {
@@ -333,10 +364,56 @@ struct LessonParser {
                 closeSlide()
                 slideTitle = title
                 chunkStart = start
+            case .notes(let notes):
+                chunkStart = end + 1
+                guard let notes else { continue }
+                if let first = slideNotes {
+                    // One block per slide: merging two would hide which one a presenter meant to
+                    // keep, and their order would be easy to get wrong.
+                    log.error(notes.location, "this slide already has a notes block (line \(first.location.line)); "
+                        + "a slide takes one: merge the two into one block")
+                } else {
+                    slideNotes = notes
+                }
             }
         }
         flushProse(upTo: source.lines.count)
         closeSlide()
+    }
+
+    // MARK: Speaker notes
+
+    /// Whether a block is a fenced ```` ```notes ```` block.
+    private func isNotesBlock(_ block: MarkdownNode) -> Bool {
+        guard block.fence != nil else { return false }
+        return block.fenceInfo.split(whereSeparator: \.isWhitespace).first.map(String.init) == Self.notesFenceName
+    }
+
+    /// A notes block's Markdown and its `{{…}}` references, or nil after logging why it cannot be
+    /// used (never closed, or empty).
+    private func readNotes(_ block: MarkdownNode, lineOffset: Int) -> NotesBlock? {
+        guard let fence = block.fence else { return nil }
+        let fenceLine = block.startLine + lineOffset
+        let fenceLocation = source.location(line: fenceLine, column: fence.indentation + 1)
+        let endLine = block.endLine + lineOffset
+        let fenceText = String(repeating: fence.character, count: fence.length)
+        guard endLine > fenceLine, isClosingFence(String(source.line(endLine)), fence: fence) else {
+            log.error(fenceLocation, "the notes block opened here is never closed; add a line with \(fenceText) "
+                + "after the notes")
+            return nil
+        }
+        let markdown = block.literal
+        guard !markdown.allSatisfy(\.isWhitespace) else {
+            log.error(fenceLocation, "this notes block is empty; write the speaker notes for this slide between "
+                + "its \(fenceText) lines, or remove the block")
+            return nil
+        }
+        // The block's text parsed on its own: line 1 of `markdown` is the line after the fence.
+        let tree = MarkdownTree(markdown)
+        tree.consolidateTextNodes()
+        let written = findResultReferences(tree.allNodes, lineOffset: fenceLine)
+        let chunk = ProseChunk(markdown: markdown, startLine: fenceLine + 1, headingAnchors: [], references: [:])
+        return NotesBlock(chunk: chunk, location: fenceLocation, writtenReferences: written)
     }
 
     // MARK: Directives
@@ -405,6 +482,13 @@ struct LessonParser {
         for node in nodes where node.type == CMARK_NODE_CODE_BLOCK && node.fence != nil {
             let line = node.startLine + lineOffset
             let location = source.location(line: line, column: source.scalarColumn(line: line, byteColumn: node.startColumn))
+            if isNotesBlock(node) {
+                if let parent = node.parent, parent.type != CMARK_NODE_DOCUMENT {
+                    log.error(location, "the notes block is inside a list or quote; a notes block must start at the "
+                        + "left margin of the lesson, inside the slide it is for")
+                }
+                continue
+            }
             if let name = directiveName(of: node) {
                 if let parent = node.parent, parent.type != CMARK_NODE_DOCUMENT {
                     log.error(location, "the \(name) block is inside a list or quote; directive blocks must start "
@@ -414,9 +498,10 @@ struct LessonParser {
             }
             let info = node.fenceInfo.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
             guard info.count >= 4 else { continue }
-            let near = context.directiveNames.filter { Suggestions.editDistance(info, $0) == 1 }
+            let near = (context.directiveNames + [Self.notesFenceName]).filter { Suggestions.editDistance(info, $0) == 1 }
             if let name = near.first {
-                log.warning(location, "the code block '\(info)' is shown as code; did you mean the directive '\(name)'?")
+                let meant = name == Self.notesFenceName ? "the speaker notes block 'notes'" : "the directive '\(name)'"
+                log.warning(location, "the code block '\(info)' is shown as code; did you mean \(meant)?")
             }
         }
     }

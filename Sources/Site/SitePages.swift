@@ -165,9 +165,8 @@ public struct SitePages {
         if !bodyHasTitle { html.raw(contents) }
         html.raw(try body(lesson, words: words, values: values, rootPath: rootPath,
                           contentsAfterTitle: bodyHasTitle ? contents : ""))
-        if let notes = lesson.notes {
-            html.line("<aside class=\"speaker-notes\" hidden>\(HTML.text(notes))</aside>")
-        }
+        // Speaker notes (the front matter's and each slide's) are not on the lesson page at all,
+        // not even hidden: a screen reader would read hidden text that sighted readers never see.
         html.line("</article>")
         html.raw(pager(lesson, ordered: ordered, words: words))
         html.line("</main>")
@@ -193,7 +192,7 @@ public struct SitePages {
             for index in slide.parts where lesson.parts.indices.contains(index) {
                 switch lesson.parts[index] {
                 case .prose(let chunk):
-                    var prose = chunk.html(resultValues: values, headingSelfLinks: true)
+                    var prose = Self.wrapTables(chunk.html(resultValues: values, headingSelfLinks: true))
                     // Lesson HTML is escaped, so the only `</h1>` is a heading's.
                     if !pendingContents.isEmpty, let end = prose.range(of: "</h1>\n") {
                         prose.insert(contentsOf: pendingContents, at: end.upperBound)
@@ -207,6 +206,15 @@ public struct SitePages {
             html.line("</section>")
         }
         return pendingContents + html.output
+    }
+
+    /// Each table of a prose chunk in a `<div class="table-wrap">`, which scrolls sideways on a
+    /// narrow screen (a table itself cannot) so that the page never gets wider than the window.
+    /// Lesson HTML is escaped, so the only `<table>` tags are cmark's.
+    static func wrapTables(_ html: String) -> String {
+        guard html.contains("<table>") else { return html }
+        return html.replacingOccurrences(of: "<table>", with: "<div class=\"table-wrap\"><table>")
+            .replacingOccurrences(of: "</table>", with: "</table></div>")
     }
 
     private func directiveHTML(_ directive: Directive, in lesson: Lesson, words: SiteWords, values: [String: String],

@@ -132,7 +132,9 @@ extension SiteWords {
     var fullscreen: String { pick("Pantalla completa", "Fullscreen") }
     var backToLesson: String { pick("Volver a la lección", "Back to the lesson") }
     var speakerNotes: String { pick("Notas", "Notes") }
-    var noNotes: String { pick("Esta lección no tiene notas.", "This lesson has no notes.") }
+    var slideNotes: String { pick("Notas de esta diapositiva", "Notes for this slide") }
+    var noSlideNotes: String { pick("Esta diapositiva no tiene notas.", "This slide has no notes.") }
+    var lessonNotes: String { pick("Notas generales de la lección", "General notes for the lesson") }
     var nextUp: String { pick("Siguiente", "Next") }
     var endOfDeck: String { pick("Fin de la presentación", "End of the deck") }
     var timer: String { pick("Tiempo", "Time") }

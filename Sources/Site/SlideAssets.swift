@@ -156,6 +156,11 @@ body.speaker-mode.deck-ready {
 .speaker-next-label { margin: 0.5rem 0; }
 .speaker-notes-title { font-size: 1.1rem; margin: 0.6rem 0 0.3rem; }
 .speaker-notes-text p { margin: 0 0 0.6rem; font-size: 1.05rem; }
+.speaker-slide-notes { font-size: 1.15rem; line-height: 1.5; }
+.speaker-slide-notes > :first-child { margin-top: 0; }
+.speaker-slide-notes p, .speaker-slide-notes ul, .speaker-slide-notes ol { margin: 0 0 0.6rem; }
+.speaker-slide-notes ul, .speaker-slide-notes ol { padding-left: 1.3rem; }
+.speaker-no-notes { color: var(--text-muted); font-style: italic; }
 .speaker-notes-text p.is-current-note { border-left: 4px solid var(--accent); padding-left: 0.6rem; font-weight: 600; }
 
 @media (max-width: 48rem) {
@@ -211,6 +216,7 @@ body.speaker-mode.deck-ready {
   var panel = document.querySelector(".speaker-panel");
   var nextTitle = document.querySelector(".speaker-next-title");
   var notes = Array.prototype.slice.call(document.querySelectorAll(".speaker-notes-text p"));
+  var slideNotes = document.querySelector(".speaker-slide-notes");
 
   body.classList.add("deck-ready");
   if (speaker) {
@@ -249,6 +255,25 @@ body.speaker-mode.deck-ready {
     });
   }
 
+  // The speaker view shows the current slide's own notes, copied from its inert <template>.
+  function showSlideNotes() {
+    if (!speaker || !slideNotes) { return; }
+    var number = String(current + 1);
+    if (slideNotes.getAttribute("data-notes-slide") === number) { return; }
+    var template = document.querySelector('template.slide-notes[data-slide="' + number + '"]');
+    slideNotes.textContent = "";
+    if (template) {
+      slideNotes.appendChild(template.content.cloneNode(true));
+    } else {
+      var empty = document.createElement("p");
+      empty.className = "speaker-no-notes";
+      empty.textContent = body.getAttribute("data-word-no-slide-notes") || "";
+      slideNotes.appendChild(empty);
+    }
+    slideNotes.setAttribute("data-notes-slide", number);
+    slideNotes.scrollTop = 0;
+  }
+
   function render() {
     slides.forEach(function (slide, index) {
       var isCurrent = index === current;
@@ -277,6 +302,7 @@ body.speaker-mode.deck-ready {
     if (overviewButton) { overviewButton.setAttribute("aria-pressed", overview ? "true" : "false"); }
     body.setAttribute("data-current-slide", String(current + 1));
     markNotes();
+    showSlideNotes();
     var hash = "#/" + (current + 1);
     if (location.hash !== hash) { history.replaceState(null, "", hash); }
   }

@@ -28,7 +28,8 @@ extension SitePages {
         html.line("<body class=\"page-slides\" data-deck=\"\(HTML.attribute(lesson.id.description))\" "
             + "data-slide-count=\"\(slideCount)\" data-word-slide=\"\(HTML.attribute(words.slide))\" "
             + "data-word-end=\"\(HTML.attribute(words.endOfDeck))\" data-word-reset=\"\(HTML.attribute(words.resetTimer))\" "
-            + "data-word-pause=\"\(HTML.attribute(words.pauseTimer))\">")
+            + "data-word-pause=\"\(HTML.attribute(words.pauseTimer))\" "
+            + "data-word-no-slide-notes=\"\(HTML.attribute(words.noSlideNotes))\">")
         html.line("<main id=\"deck\" class=\"deck lesson\" aria-roledescription=\"\(HTML.attribute(words.slideDeck))\" "
             + "aria-label=\"\(HTML.attribute(lesson.title))\" data-lesson=\"\(HTML.attribute(lesson.id.slug))\">")
         var sections = try body(lesson, words: words, values: values, rootPath: rootPath, contentsAfterTitle: "")
@@ -50,15 +51,26 @@ extension SitePages {
             + "<button type=\"button\" class=\"deck-button\" data-action=\"timer-pause\">\(HTML.text(words.pauseTimer))</button> "
             + "<button type=\"button\" class=\"deck-button\" data-action=\"timer-reset\">\(HTML.text(words.resetTimer))</button></div>")
         html.line("<p class=\"speaker-next-label\">\(HTML.text(words.nextUp)): <span class=\"speaker-next-title\"></span></p>")
-        html.line("<h2 class=\"speaker-notes-title\">\(HTML.text(words.speakerNotes))</h2>")
+        // The current slide's notes: slides.js copies them in from the slide's `<template>` as the
+        // slides move. Templates are inert and never rendered, so the presenting window (and a
+        // screen reader on it) gets no hidden copy of the notes.
+        html.line("<h2 class=\"speaker-notes-title\">\(HTML.text(words.slideNotes))</h2>")
+        html.line("<div class=\"speaker-slide-notes\" data-notes-slide=\"\"><p class=\"speaker-no-notes\">"
+            + "\(HTML.text(words.noSlideNotes))</p></div>")
+        for (index, slide) in lesson.slides.enumerated() {
+            guard let notes = slide.notes else { continue }
+            html.line("<template class=\"slide-notes\" data-slide=\"\(index + 1)\">")
+            html.raw(notes.html(resultValues: values))
+            html.line("</template>")
+        }
+        // The front matter's notes: for the whole lesson, one paragraph per line.
         if let notes = lesson.notes, !notes.isEmpty {
+            html.line("<h2 class=\"speaker-notes-title\">\(HTML.text(words.lessonNotes))</h2>")
             html.line("<div class=\"speaker-notes-text\">")
             for paragraph in notes.split(separator: "\n", omittingEmptySubsequences: true) {
                 html.line("<p>\(HTML.text(String(paragraph)))</p>")
             }
             html.line("</div>")
-        } else {
-            html.line("<p class=\"speaker-notes-text speaker-no-notes\">\(HTML.text(words.noNotes))</p>")
         }
         html.line("</aside>")
         html.line("<nav class=\"deck-controls\" aria-label=\"\(HTML.attribute(words.slideControls))\">")

@@ -88,7 +88,9 @@ import Testing
         #expect(english.contains("Top 5 classes"))
         // Slide structure for a later slide mode: one section per slide, with its title.
         #expect(page.contains("<section class=\"slide\" id=\"slide-2\" data-slide=\"2\" data-slide-title=\"El ataque\">"))
-        #expect(page.contains("<aside class=\"speaker-notes\" hidden>Hablar despacio.</aside>"))
+        // Speaker notes are for the speaker view only: not on the page, not even hidden.
+        #expect(!page.contains("Hablar despacio"))
+        #expect(!page.contains("speaker-notes"))
     }
 
     @Test func eachJobHasItsResultJSONBesideItsFiles() throws {

@@ -312,3 +312,105 @@ def test_print_gives_one_slide_per_page(browser, site_url, path):
         assert pages == count, f"{pages} PDF pages for {count} slides"
     finally:
         page.close()
+
+
+def notes_by_slide(path):
+    """The per-slide speaker notes of a deck, by slide number, as written into its templates."""
+    html = (SITE / path).read_text(encoding="utf-8")
+    return {int(number): body for number, body in
+            re.findall(r'<template class="slide-notes" data-slide="(\d+)">(.*?)</template>', html, re.S)}
+
+
+# The deck with the most slides that have their own notes (the talk's language first on a tie).
+NOTES_DECK = max(SLIDES, key=lambda path: (len(notes_by_slide(path)), path.startswith("es/"), path), default=None)
+
+TEMPLATE_TEXT = """n => {
+    const template = document.querySelector(`template.slide-notes[data-slide="${n}"]`);
+    if (!template) { return null; }
+    const box = document.createElement('div');
+    box.appendChild(template.content.cloneNode(true));
+    return box.textContent.replace(/\\s+/g, ' ').trim(); }"""
+
+
+def test_speaker_view_shows_the_current_slides_notes(context, site_url, screenshots):
+    """The speaker view shows the notes of the slide on screen, and changes them as the
+    presenting window moves; the presenting window and the lesson page never show them."""
+    assert NOTES_DECK and len(notes_by_slide(NOTES_DECK)) >= 2, "no deck has notes on two slides"
+    page = context.new_page()
+    watched = watch(page)
+    page.goto(site_url + NOTES_DECK + "#/1", wait_until="load")
+    page.wait_for_function("window.trilobiteSlides !== undefined", timeout=WAIT)
+    speaker = context.new_page()
+    speaker_watched = watch(speaker)
+    speaker.goto(site_url + NOTES_DECK + "?speaker#/1", wait_until="load")
+    speaker.wait_for_function("window.trilobiteSlides !== undefined", timeout=WAIT)
+    count = page.evaluate("window.trilobiteSlides.count")
+    no_notes = speaker.evaluate("document.body.dataset.wordNoSlideNotes")
+    seen_notes = []
+    for number in range(1, count + 1):
+        if number > 1:
+            page.bring_to_front()
+            page.keyboard.press("ArrowRight")
+            wait_hash(page, number)
+        speaker.wait_for_function(
+            "n => document.querySelector('.speaker-slide-notes').dataset.notesSlide === String(n)",
+            arg=number, timeout=WAIT)
+        assert current_slide(speaker) == number
+        shown = speaker.evaluate(
+            "document.querySelector('.speaker-slide-notes').textContent.replace(/\\s+/g, ' ').trim()")
+        expected = speaker.evaluate(TEMPLATE_TEXT, number)
+        assert shown == (expected if expected is not None else no_notes), f"slide {number}"
+        assert speaker.is_visible(".speaker-slide-notes")
+        if expected:
+            seen_notes.append(expected)
+            # The presenting window shows (and reads out) none of it.
+            assert expected[:40] not in page.evaluate("document.body.innerText")
+            assert not page.is_visible(".speaker-slide-notes")
+        if number == 2:
+            speaker.screenshot(path=str(screenshots / "speaker-notes.png"))
+    assert len(seen_notes) >= 2
+    # The speaker view moves the presenting window too, and its notes follow.
+    speaker.bring_to_front()
+    speaker.keyboard.press("Home")
+    page.wait_for_function("document.body.dataset.currentSlide === '1'", timeout=WAIT)
+    speaker.wait_for_function("document.querySelector('.speaker-slide-notes').dataset.notesSlide === '1'",
+                              timeout=WAIT)
+    # The lesson page has no notes at all, not even hidden ones.
+    lesson = context.new_page()
+    lesson.goto(site_url + NOTES_DECK.replace(".slides.html", ".html"), wait_until="load")
+    text = lesson.evaluate("document.documentElement.textContent.replace(/\\s+/g, ' ')")
+    for note in seen_notes:
+        assert note[:40] not in text
+    assert lesson.evaluate("document.querySelectorAll('template, .speaker-notes, .speaker-panel').length") == 0
+    assert watched.problems == [] and speaker_watched.problems == []
+
+
+LESSON_PAGES = [path for path in PAGES if "/" in path and not path.endswith(".slides.html")]
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    """A 375 px wide window, the width of a small phone."""
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    context.set_default_timeout(WAIT)
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("path", LESSON_PAGES)
+def test_no_horizontal_scroll_on_a_phone(phone, site_url, path):
+    """Wide code, tables and figures scroll inside their own box; the page itself never scrolls
+    sideways at 375 px."""
+    page = phone.new_page()
+    try:
+        page.goto(site_url + path, wait_until="networkidle")
+        width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if width > inner:
+            culprits = page.evaluate("""() => Array.from(document.querySelectorAll('body *'))
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                .filter(e => !e.closest('pre, .table-wrap, .console'))
+                .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className + ' → '
+                                      + Math.round(e.getBoundingClientRect().right))""")
+            pytest.fail(f"{path}: the page is {width} px wide in a {inner} px window; widest: {culprits}")
+    finally:
+        page.close()

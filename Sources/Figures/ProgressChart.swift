@@ -133,10 +133,13 @@ public struct ProgressChart: Sendable {
         let measuring = try style.measuringCanvas()
         let contentWidth = width - 2 * style.margin
         let titleHeight = drawTitle(labels.title, on: nil, measuring: measuring, style: style, at: 0, width: contentWidth)
+        // Colour says which run, line style which class: runs get colour swatches and the classes
+        // line samples, so no line in the legend means two things. With one run, the class keys
+        // take its colour, as its curves do.
         var entries = runs.enumerated().map { index, run in
-            LegendEntry(label: run.name, color: style.seriesColor(index), sample: .line(dash: [], marker: nil))
+            LegendEntry(label: run.name, color: style.seriesColor(index), sample: .swatch)
         }
-        let keyColor = style.mutedText
+        let keyColor = runs.count == 1 ? style.seriesColor(0) : style.mutedText
         entries.append(LegendEntry(label: fill(labels.targetKey, ["label": targetLabel]), color: keyColor,
                                    sample: .line(dash: [], marker: nil)))
         if hasOriginal, let originalLabel {

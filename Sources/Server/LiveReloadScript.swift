@@ -44,6 +44,11 @@ enum LiveReloadScript {
     /// Listens to the event stream: `reload` reloads the page; `build-error` shows the
     /// diagnostics in an overlay (as text nodes, so markup in a message is shown, not run),
     /// which goes away with the reload after the next good build, or with Escape / the button.
+    ///
+    /// The overlay is a panel across the top, at most half the window high (longer lists scroll
+    /// inside it), so the last good page stays visible and readable below it. It is a
+    /// `role="alert"` named by its heading, so screen readers announce it when it appears, and it
+    /// is the first thing in the page's tab order, so one Tab reaches its Hide button.
     static let source = #"""
     // Trilobite live reload: added by `trilobite serve`, not part of the built site.
     (() => {
@@ -62,17 +67,20 @@ enum LiveReloadScript {
         const overlay = document.createElement("section");
         overlay.id = overlayId;
         overlay.setAttribute("role", "alert");
-        overlay.setAttribute("aria-label", "Build errors");
+        overlay.setAttribute("aria-labelledby", overlayId + "-title");
         overlay.style.cssText = [
-          "position:fixed", "inset:0", "z-index:2147483647", "overflow:auto", "margin:0",
-          "padding:2rem", "background:rgba(17,17,17,.94)", "color:#f5f5f5",
+          "position:fixed", "top:0", "left:0", "right:0", "z-index:2147483647", "box-sizing:border-box",
+          "max-height:50vh", "overflow:auto", "margin:0", "padding:1rem 1.5rem",
+          "background:#1f0d0d", "color:#f5f5f5", "border-bottom:4px solid #e5484d",
+          "box-shadow:0 6px 24px rgba(0,0,0,.45)",
           "font:15px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace", "text-align:left"
         ].join(";");
         const title = document.createElement("h2");
-        title.textContent = "The build failed; this page is the last good build.";
-        title.style.cssText = "margin:0 0 1rem;font-size:1.2rem;color:#ffb4a8";
+        title.id = overlayId + "-title";
+        title.textContent = "Build failed: this page is the last good build";
+        title.style.cssText = "margin:0 0 .5rem;font:bold 1.1rem/1.4 system-ui,sans-serif;color:#ffb4a8";
         const list = document.createElement("ul");
-        list.style.cssText = "margin:0 0 1.5rem;padding-left:1.2rem;white-space:pre-wrap";
+        list.style.cssText = "margin:0 0 .75rem;padding-left:1.2rem;white-space:pre-wrap;overflow-wrap:anywhere";
         for (const line of lines) {
           const item = document.createElement("li");
           item.textContent = line;
@@ -80,12 +88,18 @@ enum LiveReloadScript {
         }
         const hint = document.createElement("p");
         hint.textContent = "Fix the lesson and save: the page reloads after the next good build.";
+        hint.style.cssText = "margin:0 0 .75rem;font-family:system-ui,sans-serif;color:#d4d4d4";
         const dismiss = document.createElement("button");
         dismiss.type = "button";
         dismiss.textContent = "Hide (Esc)";
+        dismiss.setAttribute("aria-keyshortcuts", "Escape");
+        dismiss.style.cssText = "font:inherit;padding:.2rem .8rem;color:#111;background:#f5f5f5;"
+          + "border:1px solid #f5f5f5;border-radius:4px;cursor:pointer";
         dismiss.addEventListener("click", removeOverlay);
         overlay.append(title, list, hint, dismiss);
-        (document.body || document.documentElement).appendChild(overlay);
+        // First in the page, so it comes first in the tab order too.
+        const parent = document.body || document.documentElement;
+        parent.insertBefore(overlay, parent.firstChild);
       }
 
       document.addEventListener("keydown", (event) => {

@@ -72,6 +72,15 @@ actor FakeBuilder {
             #expect(fixed?.name == "reload")
             let lateFixed = try await within(.seconds(10), "reload after the fix, second page") { try await late.next() }
             #expect(lateFixed?.name == "reload")
+
+            // The errors are cleared, not only followed by a reload: a page opened after the fix
+            // is not sent them on connecting, so its first event is the next build's.
+            let opened = try await EventStreamClient(port: port)
+            defer { opened.close() }
+            try await waitForPages(3, on: server)
+            await server.announce(.success)
+            let first = try await within(.seconds(10), "first event of a page opened after the fix") { try await opened.next() }
+            #expect(first?.name == "reload")
         }
         #expect(await builder.batches.allSatisfy { $0 == [lesson] })
     }

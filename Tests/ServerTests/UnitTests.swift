@@ -44,6 +44,22 @@ import Testing
         #expect(inject("<body>x</body><!-- </body> -->").hasSuffix("\(tag)</body> -->"))
     }
 
+    /// The browser tests check the overlay in Chromium; this keeps its promises visible to
+    /// `swift test` too: announced as an alert named by its heading, first in the tab order, a
+    /// real button, messages as text, and a panel that leaves most of the page in view.
+    @Test func overlayIsAnAnnouncedPanelThatLeavesThePageVisible() {
+        let source = LiveReloadScript.source
+        #expect(source.contains(#"overlay.setAttribute("role", "alert")"#))
+        #expect(source.contains(#"overlay.setAttribute("aria-labelledby", overlayId + "-title")"#))
+        #expect(source.contains(#"title.id = overlayId + "-title""#))
+        #expect(source.contains("parent.insertBefore(overlay, parent.firstChild)"))
+        #expect(source.contains(#"dismiss.type = "button""#))
+        #expect(source.contains("item.textContent = line"))
+        #expect(!source.contains("innerHTML"))
+        #expect(source.contains(#""max-height:50vh""#))
+        #expect(!source.contains("inset:0"), "a full-window overlay hides the last good page")
+    }
+
     @Test func entityTagMatching() {
         #expect(SiteRequestHandler.matches("\"a\"", "\"a\""))
         #expect(SiteRequestHandler.matches("W/\"a\"", "\"a\""))

@@ -26,6 +26,11 @@ body.page-slides .deck { padding: 0; }
   font-size: clamp(1.05rem, 1.6vw + 0.4rem, 1.6rem);
 }
 .deck-ready .slide > * { flex-shrink: 0; min-width: 0; max-width: 100%; }
+/* The script puts each slide's content in one box, which it scales down when the slide is taller
+   than the screen (the text keeps its line breaks: the whole slide shrinks, as on a projector). */
+.deck-ready .slide-fit { width: 100%; transform-origin: top center; }
+.deck-ready .slide-fit > * { max-width: 100%; }
+.deck-ready .slide-fit > :first-child { margin-top: 0; }
 /* `hidden` wins over the display above (print shows every slide again). */
 .page-slides .slide[hidden] { display: none !important; }
 .deck-ready .slide > :first-child { margin-top: 0; }
@@ -274,6 +279,44 @@ body.speaker-mode.deck-ready {
     slideNotes.scrollTop = 0;
   }
 
+  // A slide whose content is taller than the screen shrinks to fit, as on a projector nobody can
+  // scroll; below 60 % it scrolls instead, since smaller text could not be read anyway.
+  // A transform keeps every line break, so one measurement gives the scale; the negative margin
+  // gives back the layout space the transform frees, so the slide centres what is seen.
+  var smallestFit = 0.6;
+  slides.forEach(function (slide) {
+    var box = document.createElement("div");
+    box.className = "slide-fit";
+    while (slide.firstChild) { box.appendChild(slide.firstChild); }
+    slide.appendChild(box);
+  });
+  function fit(slide) {
+    var box = slide && slide.querySelector(":scope > .slide-fit");
+    if (!box || slide.hidden) { return; }
+    box.style.transform = "";
+    box.style.marginBottom = "";
+    slide.removeAttribute("data-fit");
+    if (overview) { return; }
+    var style = getComputedStyle(slide);
+    var room = slide.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    var height = box.offsetHeight;
+    if (height <= room + 1) { return; }
+    var scale = Math.max(smallestFit, room / height);
+    box.style.transform = "scale(" + scale.toFixed(4) + ")";
+    box.style.marginBottom = (-(1 - scale) * height).toFixed(1) + "px";
+    slide.setAttribute("data-fit", scale.toFixed(3));
+  }
+  function fitShown() {
+    slides.forEach(function (slide) {
+      if (slide.classList.contains("is-current") || slide.classList.contains("is-next")) { fit(slide); }
+    });
+  }
+  window.addEventListener("resize", fitShown);
+  // Figures arrive after the first layout.
+  Array.prototype.forEach.call(document.querySelectorAll(".slide img"), function (image) {
+    if (!image.complete) { image.addEventListener("load", fitShown); }
+  });
+
   function render() {
     slides.forEach(function (slide, index) {
       var isCurrent = index === current;
@@ -303,6 +346,7 @@ body.speaker-mode.deck-ready {
     body.setAttribute("data-current-slide", String(current + 1));
     markNotes();
     showSlideNotes();
+    fitShown();
     var hash = "#/" + (current + 1);
     if (location.hash !== hash) { history.replaceState(null, "", hash); }
   }

@@ -301,6 +301,31 @@ def test_screenshots(browser, site_url, screenshots):
 
 
 @pytest.mark.parametrize("path", SLIDES)
+def test_every_slide_fits_a_laptop_screen(context, site_url, path):
+    """At 1280 × 800 no slide needs scrolling: a tall one is shrunk to fit, but never below 60 %
+    (the smallest the script allows, text still readable); one that would need less must be
+    split with a `---` line in its lesson."""
+    page = context.new_page()
+    watched = watch(page)
+    page.goto(site_url + path, wait_until="networkidle")
+    page.wait_for_function("window.trilobiteSlides !== undefined", timeout=WAIT)
+    count = page.evaluate("window.trilobiteSlides.count")
+    too_tall = []
+    for number in range(1, count + 1):
+        page.evaluate("n => window.trilobiteSlides.go(n)", number)
+        page.wait_for_function("n => document.body.dataset.currentSlide === String(n)", arg=number, timeout=WAIT)
+        state = page.evaluate("""() => {
+            const slide = document.querySelector('#deck > section.slide.is-current');
+            const fit = parseFloat(slide.dataset.fit || '1');
+            return {fit, overflow: slide.scrollHeight - slide.clientHeight}; }""")
+        if state["overflow"] > 2:
+            too_tall.append((number, state))
+    assert too_tall == [], f"slides that still scroll in {path}"
+    assert watched.problems == []
+    page.close()
+
+
+@pytest.mark.parametrize("path", SLIDES)
 def test_print_gives_one_slide_per_page(browser, site_url, path):
     """Printing a deck to PDF (Chromium's print path) gives exactly one page per slide."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})

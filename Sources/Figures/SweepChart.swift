@@ -7,7 +7,7 @@
 public struct SweepChart: Sendable {
     /// Identifies this drawing in cache keys: bump it when the layout, colours or words change,
     /// so that a cached PNG of the old drawing is drawn again.
-    public static let drawingVersion = "sweep chart 2"
+    public static let drawingVersion = "sweep chart 4"
 
     /// What the y axis measures.
     public enum Quantity: Sendable, Equatable {
@@ -154,8 +154,13 @@ public struct SweepChart: Sendable {
         // A few points of air inside the frame so markers at 0 % or 100 % are not cut in half.
         let area = Rect(x: style.margin + insets.left, y: plotTop, width: width - 2 * style.margin - insets.left - 8,
                         height: plotHeight)
+        // Attacks often tie (0 % or 100 % at the same ε): each series is drawn a few points to the
+        // side of the next, so that no marker hides another. The shift is a small fraction of a
+        // grey level, and the alt text and table give the exact values.
+        let dodge = series.count > 1 ? min(5.0, (area.width / 40) / Double(series.count - 1)) : 0
+        let widestShift = dodge * Double(series.count - 1) / 2
         let x = AxisMapping(lower: epsilonTicks.lower, upper: epsilonTicks.upper, logarithmic: false,
-                            start: area.minX + 6, end: area.maxX - 6)
+                            start: area.minX + 6 + widestShift, end: area.maxX - 6 - widestShift)
         let y = probabilityMapping(scale, start: area.maxY - 6, end: area.minY + 6)
         PlotFrame(area: area, x: x, y: y, xTicks: epsilonTicks.values.map { ($0, language.compact($0)) }, yTicks: yTicks,
                   xTitle: labels.epsilon, yTitle: yTitle)
@@ -163,7 +168,8 @@ public struct SweepChart: Sendable {
         for (index, entry) in series.enumerated() {
             let color = style.seriesColor(index)
             let samples = entry.samples.sorted { $0.epsilon < $1.epsilon }
-            let points = samples.map { Point(x: x.position($0.epsilon), y: y.position($0.value)) }
+            let shift = (Double(index) - Double(series.count - 1) / 2) * dodge
+            let points = samples.map { Point(x: x.position($0.epsilon) + shift, y: y.position($0.value)) }
             canvas.polyline(points, color: color, width: 2)
             let shape = MarkerShape.forSeries(index)
             for (sample, point) in zip(samples, points) {

@@ -120,7 +120,6 @@ enum SweepSchema: DirectiveSchema {
     static let methodKeys = ["method", "label"] + AttackParameter.allCases.map(\.rawValue)
 
     static func read(_ reader: DirectiveReader) -> DirectiveBody? {
-        let keys = reader.keys
         let images = reader.readImages(distinct: true)
         let model = reader.readModel("model")
         let (target, targetValid) = reader.readTarget()

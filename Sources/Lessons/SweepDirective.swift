@@ -19,7 +19,7 @@ public struct SweepDirective: Hashable, Sendable {
     /// How the y axis is scaled.
     public enum Scale: String, CaseIterable, Hashable, Sendable {
         case linear
-        /// Decades, for probabilities from 0,001 % to 100 % on one axis.
+        /// Decades, for probabilities from 0.01% to 100% on one axis.
         case log
     }
 

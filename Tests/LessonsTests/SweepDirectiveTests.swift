@@ -156,6 +156,44 @@ import Testing
                                                                "epsilons: [2/255]"])) == [])
     }
 
+    @Test func anUntargetedSweepCountsSuccessesAndHasNoTargetFields() throws {
+        let folder = try LessonFolder()
+        try folder.write("es/01-prueba.md", Fixtures.lesson("""
+
+            ```sweep
+            image: images/gato.png
+            methods: [fgsm, deepfool]
+            epsilons: [2/255]
+            id: s
+            ```
+
+            {{s.fgsm.eps2.target_p_after}} {{s.fgsm.eps2.target_p_mean}} {{s.fgsm.eps2.original_p_after}}
+
+            """))
+        #expect(folder.messages() == [
+            "\(Self.file):9:17: error: deepfool cannot be swept over ε: it searches for the smallest perturbation "
+                + "itself and takes no ε; use one of talk, talk-sign, fgsm, bim, pgd, mifgsm, square",
+        ])
+        try folder.write("es/01-prueba.md", String(contentsOfFile: folder.root + "/es/01-prueba.md", encoding: .utf8)
+            .replacingOccurrences(of: "[fgsm, deepfool]", with: "[fgsm, pgd]"))
+        #expect(folder.messages() == [
+            "\(Self.file):14:1: error: {{s.fgsm.eps2.target_p_after}}: the attack is untargeted, so there is no "
+                + "target_p_after; add a target or use original, original_p_after or top1_after",
+            "\(Self.file):14:32: error: {{s.fgsm.eps2.target_p_mean}}: the sweep has no target, so there is no "
+                + "target_p_mean; use success_rate",
+        ])
+        // Without those two, the rest reads: the original class's probability and the success rate.
+        try folder.write("es/01-prueba.md", String(contentsOfFile: folder.root + "/es/01-prueba.md", encoding: .utf8)
+            .replacingOccurrences(of: "{{s.fgsm.eps2.target_p_after}} {{s.fgsm.eps2.target_p_mean}} ", with: "")
+            .replacingOccurrences(of: "original_p_after}}", with: "original_p_after}} {{s.pgd.eps2.success_rate}}"))
+        let result = folder.load()
+        #expect(result.diagnostics.map(\.description) == [])
+        let sweep = try Self.sweep(result.lessons?.lessons.first?.directives.first)
+        #expect(result.lessons?.lessons.first?.resultReferences.map(\.field.name) == ["original_p_after", "success_rate"])
+        #expect(sweep.quantity == .successRate)
+        #expect(sweep.target == nil)
+    }
+
     // MARK: References
 
     /// The sweep block (lines 7–13) with `id: s` and two images, then `prose` on line 15.

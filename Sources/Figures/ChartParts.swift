@@ -102,6 +102,16 @@ enum MarkerShape: CaseIterable {
                                with: color)
         }
     }
+
+    /// The shape as an outline: the shape in `color` with its inside in `background`, so a line
+    /// passing under it does not show through.
+    func drawHollow(on canvas: Canvas, at center: Point, size: Double, color: Color, background: Color) {
+        draw(on: canvas, at: center, size: size, color: color)
+        // The inner shape is smaller by about two points of outline on every side; a triangle's
+        // sides slope, so it needs a little more.
+        let inset = self == .triangle ? 5.0 : 4.0
+        draw(on: canvas, at: center, size: max(1, size - inset), color: background)
+    }
 }
 
 /// One entry of a legend: a sample (line, marker or swatch) and its label.
@@ -109,6 +119,8 @@ struct LegendEntry {
     enum Sample {
         case line(dash: [Double], marker: MarkerShape?)
         case swatch
+        /// A lone circle, filled or hollow (a chart's success marks).
+        case marker(hollow: Bool)
     }
 
     var label: String
@@ -125,8 +137,11 @@ struct LegendLayout {
     var placements: [(entry: LegendEntry, origin: Point, labelWidth: Double)]
     var height: Double
     var rowHeight: Double
+    /// The figure's background, inside hollow markers.
+    var background: Color
 
-    init(entries: [LegendEntry], font: Font, maxWidth: Double, measuring canvas: Canvas) {
+    init(entries: [LegendEntry], font: Font, maxWidth: Double, measuring canvas: Canvas, background: Color = .white) {
+        self.background = background
         let metrics = canvas.measure("Hg", font: font)
         rowHeight = metrics.lineHeight + 6
         var x = 0.0, y = 0.0
@@ -162,6 +177,13 @@ struct LegendLayout {
             case .swatch:
                 canvas.fillRoundedRectangle(Rect(x: left + 4, y: middle - 6, width: LegendLayout.sampleWidth - 8,
                                                  height: 12), radius: 2, with: color)
+            case .marker(let hollow):
+                let center = Point(x: left + LegendLayout.sampleWidth / 2, y: middle)
+                if hollow {
+                    MarkerShape.circle.drawHollow(on: canvas, at: center, size: 10, color: color, background: background)
+                } else {
+                    MarkerShape.circle.draw(on: canvas, at: center, size: 10, color: color)
+                }
             }
             canvas.text(placement.entry.label,
                         at: Point(x: left + LegendLayout.sampleWidth + LegendLayout.sampleGap, y: middle),

@@ -32,6 +32,13 @@ public struct AttackParameters: Hashable, Sendable {
     /// Whether the attack runs without any bound (the talk's first attack).
     public var isUnbounded: Bool { epsilon == nil && boundModelUnits == nil }
 
+    /// The step size of a bounded method when a lesson writes none: 2.5·ε/steps (Madry et al.),
+    /// so that the steps can cross the whole ball. One rule for `attack` blocks and for the
+    /// points of a `sweep`, so that the same attack gets the same settings (and cache key) in both.
+    static func defaultStepSize(epsilon: Double, steps: Int) -> Double {
+        2.5 * epsilon / Double(steps)
+    }
+
     /// Every setting, by its lesson key.
     public var canonical: CanonicalValue {
         var entries: [String: CanonicalValue] = ["method": .text(method), "grid": .bool(grid)]
@@ -51,6 +58,26 @@ public struct AttackParameters: Hashable, Sendable {
         put(.momentum, momentum.map(CanonicalValue.number))
         put(.randomStart, randomStart.map(CanonicalValue.bool))
         return .map(entries)
+    }
+}
+
+/// One method of a `sweep`: its settings without a bound, made whole at each ε of the sweep.
+public struct SweptAttack: Hashable, Sendable {
+    /// The method and its settings, defaults filled in, with no `epsilon`; `stepSize` is nil
+    /// when it follows ε.
+    public var settings: AttackParameters
+    /// Whether the step size is the default 2.5·ε/steps, different at every ε.
+    public var stepSizeFollowsEpsilon: Bool
+
+    /// The settings of the point at `epsilon`: exactly what an `attack` block with that ε and
+    /// the same keys reads, so the two share a computation.
+    public func parameters(epsilon: Double) -> AttackParameters {
+        var parameters = settings
+        parameters.epsilon = epsilon
+        if stepSizeFollowsEpsilon, let steps = settings.steps {
+            parameters.stepSize = AttackParameters.defaultStepSize(epsilon: epsilon, steps: steps)
+        }
+        return parameters
     }
 }
 
@@ -94,19 +121,48 @@ enum AttackSchema: DirectiveSchema {
 
 /// Reads `method` and the attack settings of one mapping and applies the method's rules.
 struct AttackParameterReader {
+    /// Where an attack's bound comes from.
+    enum BoundSource {
+        /// The mapping's own `epsilon` or `bound-model-units` (an `attack` block, a `compare` row).
+        case ownKeys
+        /// A `sweep` block's `epsilons` list: the mapping must not set a bound, and its method
+        /// must take an L∞ ε. The parameters come back without ε (see ``SweptAttack``).
+        case sweep
+    }
+
     let keys: MappingReader
     let context: DirectiveContext
+    var boundSource: BoundSource = .ownKeys
 
     private var log: DiagnosticLog { keys.log }
 
     /// nil (after logging) when anything is wrong. Every present key is still read so that all
     /// problems are reported at once, even when the method itself is unknown.
     func read(target: ClassTarget?, targetValid: Bool, targetLocation: SourceLocation) -> AttackParameters? {
+        readChecked(target: target, targetValid: targetValid, targetLocation: targetLocation)?.parameters
+    }
+
+    /// The settings of one method of a `sweep`, without ε; nil (after logging) when anything is wrong.
+    func readSwept(target: ClassTarget?, targetValid: Bool, targetLocation: SourceLocation) -> SweptAttack? {
+        guard let read = readChecked(target: target, targetValid: targetValid, targetLocation: targetLocation)
+        else { return nil }
+        return SweptAttack(settings: read.parameters, stepSizeFollowsEpsilon: read.stepSizeFollowsEpsilon)
+    }
+
+    private func readChecked(target: ClassTarget?, targetValid: Bool, targetLocation: SourceLocation)
+        -> (parameters: AttackParameters, stepSizeFollowsEpsilon: Bool)? {
         var valid = true
         let rules = readMethod(&valid)
 
+        if boundSource == .sweep {
+            for key in ["epsilon", AttackParameter.boundModelUnits.rawValue] where keys.has(key) {
+                log.error(keys.keyLocation(key), "\(key) is set for every point by the block's 'epsilons' list; "
+                    + "remove it from this method")
+                valid = false
+            }
+        }
         var epsilon: Double?
-        if keys.has("epsilon") {
+        if boundSource == .ownKeys, keys.has("epsilon") {
             let range: NumberRange = rules?.boundIsL2 == true
                 ? .greaterThan(0) : .between(0, 1)
             let hint = rules?.boundIsL2 == true ? "an L2 radius on the [0,1] image scale, e.g. 0.5"
@@ -114,7 +170,8 @@ struct AttackParameterReader {
             epsilon = keys.number("epsilon", range: range, hint: hint)
             if epsilon == nil { valid = false }
         }
-        let boundModelUnits = number(.boundModelUnits, .between(0, 2), "model-input units, the talk used 0.01", &valid)
+        let boundModelUnits = boundSource == .ownKeys
+            ? number(.boundModelUnits, .between(0, 2), "model-input units, the talk used 0.01", &valid) : nil
         let steps = integer(.steps, atLeast: 1, &valid)
         let goal = number(.goal, .between(0, 1), "a probability, e.g. 0.95", &valid)
         let stepSize = number(.stepSize, .greaterThan(0), "on the [0,1] image scale, e.g. 1/255", &valid)
@@ -131,6 +188,8 @@ struct AttackParameterReader {
 
         // Settings the method does not take.
         for parameter in AttackParameter.allCases where parameter != .epsilon && keys.has(parameter.rawValue) {
+            // A sweep has already refused its own bound keys above.
+            if boundSource == .sweep, parameter == .boundModelUnits { continue }
             if !rules.parameters.contains(parameter) {
                 let takers = context.attackMethods.filter { $0.parameters.contains(parameter) }.map(\.name)
                 let alternative = takers.isEmpty ? "" : "; it is a setting of \(takers.joined(separator: ", "))"
@@ -143,19 +202,30 @@ struct AttackParameterReader {
         }
 
         // The bound.
-        switch rules.bound {
-        case .required where !keys.has("epsilon"):
-            log.error(keys.keyLocation("method"), "\(rules.name) needs a bound: add 'epsilon: 8/255' "
-                + "(on the [0,1] image scale)")
-            valid = false
-        case .notUsed where keys.has("epsilon"):
-            log.error(keys.keyLocation("epsilon"), "\(rules.name) takes no epsilon: it searches for the smallest "
-                + "L2 perturbation itself; remove epsilon, or use pgd-l2 for an L2-bounded attack")
-            valid = false
-        default:
-            break
+        if boundSource == .sweep {
+            if rules.bound == .notUsed || rules.boundIsL2 {
+                let why = rules.boundIsL2 ? "its bound is an L2 radius, not an L∞ ε in grey levels"
+                    : "it searches for the smallest perturbation itself and takes no ε"
+                let swept = context.attackMethods.filter { $0.bound != .notUsed && !$0.boundIsL2 }.map(\.name)
+                log.error(keys.valueLocation("method"), "\(rules.name) cannot be swept over ε: \(why); "
+                    + "use one of \(swept.joined(separator: ", "))")
+                valid = false
+            }
+        } else {
+            switch rules.bound {
+            case .required where !keys.has("epsilon"):
+                log.error(keys.keyLocation("method"), "\(rules.name) needs a bound: add 'epsilon: 8/255' "
+                    + "(on the [0,1] image scale)")
+                valid = false
+            case .notUsed where keys.has("epsilon"):
+                log.error(keys.keyLocation("epsilon"), "\(rules.name) takes no epsilon: it searches for the smallest "
+                    + "L2 perturbation itself; remove epsilon, or use pgd-l2 for an L2-bounded attack")
+                valid = false
+            default:
+                break
+            }
         }
-        if keys.has("epsilon"), keys.has(AttackParameter.boundModelUnits.rawValue) {
+        if boundSource == .ownKeys, keys.has("epsilon"), keys.has(AttackParameter.boundModelUnits.rawValue) {
             log.error(keys.keyLocation(AttackParameter.boundModelUnits.rawValue),
                       "give either epsilon (image scale) or bound-model-units (model-input units), not both")
             valid = false
@@ -190,16 +260,19 @@ struct AttackParameterReader {
         guard valid else { return nil }
         let resolvedSteps = rules.parameters.contains(.steps) ? (steps ?? rules.defaultSteps) : nil
         var resolvedStepSize: Double?
-        if rules.parameters.contains(.stepSize) {
+        // In a sweep an unwritten step size follows each point's ε, which fills it in.
+        let stepSizeFollowsEpsilon = boundSource == .sweep && rules.parameters.contains(.stepSize) && stepSize == nil
+            && resolvedSteps != nil
+        if rules.parameters.contains(.stepSize), !stepSizeFollowsEpsilon {
             if let stepSize {
                 resolvedStepSize = stepSize
             } else if let epsilon, let resolvedSteps {
-                resolvedStepSize = 2.5 * epsilon / Double(resolvedSteps)
+                resolvedStepSize = AttackParameters.defaultStepSize(epsilon: epsilon, steps: resolvedSteps)
             } else {
                 resolvedStepSize = rules.defaultUnboundedStepSize
             }
         }
-        return AttackParameters(
+        let parameters = AttackParameters(
             method: rules.name, epsilon: epsilon, boundModelUnits: boundModelUnits, steps: resolvedSteps,
             goal: goal ?? (target != nil ? rules.defaultGoal : nil), stepSize: resolvedStepSize, grid: grid ?? false,
             queries: rules.parameters.contains(.queries) ? (queries ?? rules.defaultQueries) : nil,
@@ -209,6 +282,7 @@ struct AttackParameterReader {
             overshoot: rules.parameters.contains(.overshoot) ? (overshoot ?? rules.defaultOvershoot) : nil,
             momentum: rules.parameters.contains(.momentum) ? (momentum ?? rules.defaultMomentum) : nil,
             randomStart: rules.parameters.contains(.randomStart) ? (randomStart ?? rules.defaultRandomStart) : nil)
+        return (parameters, stepSizeFollowsEpsilon)
     }
 
     private func readMethod(_ valid: inout Bool) -> AttackMethodRules? {

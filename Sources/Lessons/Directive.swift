@@ -79,6 +79,7 @@ public enum DirectiveBody: Hashable, Sendable {
     case transfer(TransferDirective)
     case compare(CompareDirective)
     case diagram(DiagramDirective)
+    case sweep(SweepDirective)
 
     /// The directive name.
     public var kind: String {
@@ -88,6 +89,7 @@ public enum DirectiveBody: Hashable, Sendable {
         case .transfer: return TransferSchema.name
         case .compare: return CompareSchema.name
         case .diagram: return DiagramSchema.name
+        case .sweep: return SweepSchema.name
         }
     }
 
@@ -99,6 +101,7 @@ public enum DirectiveBody: Hashable, Sendable {
         case .transfer(let body): return body.canonical
         case .compare(let body): return body.canonical
         case .diagram(let body): return body.canonical
+        case .sweep(let body): return body.canonical
         }
     }
 
@@ -123,6 +126,7 @@ public enum DirectiveBody: Hashable, Sendable {
             return models
         case .compare(let body): return [body.model]
         case .diagram: return []
+        case .sweep(let body): return [body.model]
         }
     }
 
@@ -134,6 +138,7 @@ public enum DirectiveBody: Hashable, Sendable {
         case .transfer(let body): return body.seed
         case .compare(let body): return body.seed
         case .diagram: return 0
+        case .sweep(let body): return body.seed
         }
     }
 
@@ -142,7 +147,9 @@ public enum DirectiveBody: Hashable, Sendable {
         switch self {
         case .attack(let body):
             let towards = body.target.map { " towards '\($0.written)'" } ?? ""
-            return "\(body.parameters.method) attack on \(body.image) with \(body.model)\(towards)"
+            // The bound tells apart the points of a sweep in the build's list of computations.
+            let bound = body.parameters.epsilon.map { " (ε = \(SweepDirective.writtenEpsilon($0)))" } ?? ""
+            return "\(body.parameters.method) attack\(bound) on \(body.image) with \(body.model)\(towards)"
         case .classify(let body):
             return "top-\(body.top) classes of \(body.images.joined(separator: ", ")) by \(body.model)"
         case .transfer(let body):
@@ -153,6 +160,10 @@ public enum DirectiveBody: Hashable, Sendable {
                 + " on \(body.image) with \(body.model)"
         case .diagram(let body):
             return "the \(body.diagram.rawValue) diagram"
+        case .sweep(let body):
+            return "sweep of " + body.series.map { $0.label ?? $0.method }.joined(separator: ", ") + " over ε = "
+                + body.epsilons.map(SweepDirective.writtenEpsilon).joined(separator: ", ") + " on "
+                + body.images.joined(separator: ", ") + " with \(body.model)"
         }
     }
 }
@@ -192,6 +203,7 @@ extension DirectiveSchema {
 /// The directive kinds lessons may use.
 let standardDirectiveKinds: [any DirectiveSchema.Type] = [
     AttackSchema.self, ClassifySchema.self, TransferSchema.self, CompareSchema.self, DiagramSchema.self,
+    SweepSchema.self,
 ]
 
 /// Reads one directive block: the key-by-key reader plus the checks shared by all kinds
@@ -316,6 +328,42 @@ final class DirectiveReader {
             return normalised
         case .failure(let problem):
             log.error(location, problem.message(key: key, path: path))
+            return nil
+        }
+    }
+
+    /// `image` (one) or `images` (a list), checked; nil after logging when either is wrong or
+    /// both or neither are given. With `distinct`, an image listed twice is an error too.
+    func readImages(distinct: Bool = false) -> [String]? {
+        switch (keys.has("image"), keys.has("images")) {
+        case (true, true):
+            log.error(keys.keyLocation("images"), "give either image (one) or images (a list), not both")
+            return nil
+        case (true, false):
+            return readImage().map { [$0] }
+        case (false, true):
+            var paths: [String] = []
+            var allValid = true
+            for item in keys.items("images") ?? [] {
+                guard let text = keys.scalarText(item, key: "images", expecting: "a path such as images/gato.png"),
+                      let path = checkImage(text, at: keys.location(of: item), key: "images") else {
+                    allValid = false
+                    continue
+                }
+                if distinct, paths.contains(path) {
+                    log.error(keys.location(of: item), "images lists \(path) twice; list each image once")
+                    allValid = false
+                    continue
+                }
+                paths.append(path)
+            }
+            if paths.isEmpty, allValid {
+                log.error(keys.valueLocation("images"), "images is empty; list at least one image")
+                allValid = false
+            }
+            return allValid ? paths : nil
+        case (false, false):
+            keys.requireKey("image", example: "images/gato.png")
             return nil
         }
     }

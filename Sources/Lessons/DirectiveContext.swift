@@ -31,7 +31,7 @@ public struct DirectiveContext: Sendable {
     var directiveKinds: [any DirectiveSchema.Type] { standardDirectiveKinds }
 
     /// The fenced-block names that are directives: `attack`, `classify`, `transfer`, `compare`,
-    /// `diagram`.
+    /// `diagram`, `sweep`.
     public var directiveNames: [String] { directiveKinds.map { $0.name } }
 
     /// A context with the standard models, methods and directive kinds.

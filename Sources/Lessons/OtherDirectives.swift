@@ -22,31 +22,7 @@ enum ClassifySchema: DirectiveSchema {
 
     static func read(_ reader: DirectiveReader) -> DirectiveBody? {
         let keys = reader.keys
-        var images: [String]?
-        switch (keys.has("image"), keys.has("images")) {
-        case (true, true):
-            reader.log.error(keys.keyLocation("images"), "give either image (one) or images (a list), not both")
-        case (true, false):
-            images = reader.readImage().map { [$0] }
-        case (false, true):
-            var paths: [String] = []
-            var allValid = true
-            for item in keys.items("images") ?? [] {
-                guard let text = keys.scalarText(item, key: "images", expecting: "a path such as images/gato.png"),
-                      let path = reader.checkImage(text, at: keys.location(of: item), key: "images") else {
-                    allValid = false
-                    continue
-                }
-                paths.append(path)
-            }
-            if paths.isEmpty, allValid {
-                reader.log.error(keys.valueLocation("images"), "images is empty; list at least one image")
-                allValid = false
-            }
-            images = allValid ? paths : nil
-        case (false, false):
-            keys.requireKey("image", example: "images/gato.png")
-        }
+        let images = reader.readImages()
         let model = reader.readModel("model")
         let top = keys.has("top") ? keys.integer("top", range: 1...20, explanation: "from 1 to 20") : 5
         let seed = reader.readSeed()

@@ -9,10 +9,16 @@
 //                                     or an attack of a transfer block (measured on its source model)
 //   {{id.model.field}}                how a transfer block's only attack does on one model
 //   {{id.row.model.field}}            how one attack of a transfer block does on one model
+//   {{id.row.epsN.field}}             one point of a sweep block with one image (method `row`
+//                                     at ε = N/255), or a field over all of a sweep's images
+//   {{id.row.epsN.image.field}}       one point of a sweep block with several images
 //
 // Spaces inside the braces are allowed (`{{ ataque-1.steps }}`). A compare or transfer row is the
 // attack's method name when the block uses that method once (`pgd`, `pgd-l2`), or its 1-based
 // position (`2`); a classify image is its 1-based position. A model is `lite0` or `lite2`.
+// A sweep's ε is `eps` and its grey levels (`eps4`; `eps1_5` for 1.5/255), never a position, so
+// that `4` can never be read as "the fourth ε". A sweep's image is its file name without the
+// extension (`chelsea`) or its 1-based position.
 // In a code span the braces stay as written, which is how a lesson shows the syntax itself.
 //
 // Fields (see `AttackResultField`, `ClassificationField`, `EvaluationField` for the meaning of each):
@@ -25,6 +31,8 @@
 //   classify        top1 top1_p top2 top2_p … (up to the block's `top`)
 //   transfer model  top1 top1_p target target_p_before target_p original original_p_before
 //                   original_p success
+//   sweep, over its images   success_rate successes images target_p_mean
+//   sweep, one point         the attack fields
 //
 // Everything is checked when the lessons are read, before anything runs: an unknown id names the
 // nearest id, an unknown field lists the valid ones, and a field that the block cannot have (a
@@ -58,6 +66,10 @@ public enum ResultRow: Hashable, Sendable {
     case image(Int)
     /// The n-th attack (0-based) of a `transfer` block, evaluated on `model`.
     case evaluation(attack: Int, model: String)
+    /// One point of a `sweep` block: 0-based indices of its method, ε and image.
+    case sweepPoint(series: Int, epsilon: Int, image: Int)
+    /// A method of a `sweep` block at one ε, over all of its images.
+    case sweepEpsilon(series: Int, epsilon: Int)
 }
 
 /// The value a reference reads.
@@ -65,6 +77,7 @@ public enum ResultField: Hashable, Sendable {
     case attack(AttackResultField)
     case classification(ClassificationField)
     case evaluation(EvaluationField)
+    case sweep(SweepResultField)
 
     /// The name written in lessons (`target_p_after`, `top2_p`).
     public var name: String {
@@ -72,8 +85,24 @@ public enum ResultField: Hashable, Sendable {
         case .attack(let field): return field.rawValue
         case .classification(let field): return field.name
         case .evaluation(let field): return field.rawValue
+        case .sweep(let field): return field.rawValue
         }
     }
+}
+
+/// The values of one method of a `sweep` at one ε, over all of the block's images, each measured
+/// on the saved 8-bit PNGs.
+public enum SweepResultField: String, CaseIterable, Hashable, Sendable {
+    /// The share of images on which the attack succeeds.
+    case successRate = "success_rate"
+    /// How many images it succeeds on.
+    case successes
+    /// How many images the block has.
+    case images
+    /// The target's mean probability over the images.
+    case targetProbabilityMean = "target_p_mean"
+
+    var needsTarget: Bool { self == .targetProbabilityMean }
 }
 
 /// The values of one attack's result. Probabilities "after" are measured on the saved 8-bit
@@ -282,6 +311,8 @@ struct ResultReferenceChecker {
             resolved = checkCompare(body, rows: rows, fieldName: fieldName, shown: shown, location: location)
         case .transfer(let body):
             resolved = checkTransfer(body, rows: rows, fieldName: fieldName, shown: shown, location: location)
+        case .sweep(let body):
+            resolved = checkSweep(body, rows: rows, fieldName: fieldName, shown: shown, location: location)
         case .diagram:
             resolved = nil
         }
@@ -410,6 +441,118 @@ struct ResultReferenceChecker {
         return (.evaluation(attack: attack, model: model), .evaluation(field))
     }
 
+    private func checkSweep(_ body: SweepDirective, rows: [String], fieldName: String, shown: String,
+                            location: SourceLocation) -> (ResultRow, ResultField)? {
+        let methods = body.series.map(\.attack.settings)
+        let tokens = body.epsilons.map(SweepDirective.epsilonToken)
+        let example = "{{\(idPart(shown)).\(Self.rowName(0, in: methods)).\(tokens.last ?? "eps4")."
+            + (body.images.count > 1 ? "\(Self.imageName(0, in: body.images))." : "")
+        guard rows.count == 2 || rows.count == 3 else {
+            log.error(location, "\(shown): a sweep result names a method and an ε, "
+                + (rows.count > 3 ? "and at most an image: " : "e.g. ") + example + "\(fieldName)}} "
+                + "(\(Self.rowChoices(methods)); ε: \(tokens.joined(separator: ", ")))")
+            return nil
+        }
+        guard let series = attackRow(rows[0], in: methods, kind: "sweep", shown: shown, location: location) else {
+            return nil
+        }
+        guard let epsilon = tokens.firstIndex(of: rows[1]) else {
+            let list = "this block's: \(tokens.joined(separator: ", "))"
+            if Int(rows[1]) != nil || Double(rows[1].replacingOccurrences(of: "_", with: ".")) != nil {
+                log.error(location, "\(shown): write the ε as 'eps' and its grey levels, e.g. \(tokens[0]) for "
+                    + "\(SweepDirective.writtenEpsilon(body.epsilons[0])) (\(list))")
+            } else {
+                log.error(location, Suggestions.message("\(shown): the sweep block has no ε '\(rows[1])'",
+                    suggestions: Suggestions.closest(to: rows[1], among: tokens), choices: list))
+            }
+            return nil
+        }
+        var image: Int?
+        if rows.count == 3 {
+            guard let index = imageIndex(rows[2], in: body.images, shown: shown, location: location) else { return nil }
+            image = index
+        }
+        if let field = SweepResultField(rawValue: fieldName) {
+            if image != nil {
+                log.error(location, "\(shown): \(field.rawValue) is over all of the block's images; remove the "
+                    + "image, or use success for one image")
+                return nil
+            }
+            if field.needsTarget, body.target == nil {
+                log.error(location, "\(shown): the sweep has no target, so there is no \(field.rawValue); "
+                    + "use success_rate")
+                return nil
+            }
+            return (.sweepEpsilon(series: series, epsilon: epsilon), .sweep(field))
+        }
+        if AttackResultField(rawValue: fieldName) != nil, image == nil {
+            guard body.images.count == 1 else {
+                log.error(location, "\(shown): this sweep has \(body.images.count) images; say which, e.g. "
+                    + example + "\(fieldName)}}, or use a field over all of them ("
+                    + SweepResultField.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+                return nil
+            }
+            image = 0
+        }
+        guard AttackResultField(rawValue: fieldName) != nil else {
+            let valid = SweepResultField.allCases.map(\.rawValue) + AttackResultField.allCases.map(\.rawValue)
+            log.error(location, Suggestions.message("unknown field '\(fieldName)' in \(shown)",
+                suggestions: Suggestions.nearest(to: fieldName, among: valid, limit: 1),
+                choices: "a sweep has \(SweepResultField.allCases.map(\.rawValue).joined(separator: ", ")) over its "
+                    + "images, and a point has \(AttackResultField.allCases.map(\.rawValue).joined(separator: ", "))"))
+            return nil
+        }
+        guard let point = image,
+              let field = attackField(fieldName, parameters: body.point(image: point, series: series, epsilon: epsilon)
+                .parameters, hasTarget: body.target != nil, shown: shown, location: location) else { return nil }
+        return (.sweepPoint(series: series, epsilon: epsilon, image: point), .attack(field))
+    }
+
+    /// A sweep's image: its file name without the extension when no other image has it, or its
+    /// 1-based position.
+    private func imageIndex(_ written: String, in images: [String], shown: String, location: SourceLocation) -> Int? {
+        if let number = Int(written) {
+            guard (1...images.count).contains(number) else {
+                log.error(location, "\(shown): the sweep block has \(images.count) image\(images.count == 1 ? "" : "s"), "
+                    + "so there is no image \(number) (\(Self.imageChoices(images)))")
+                return nil
+            }
+            return number - 1
+        }
+        let stems = images.map(Self.stem)
+        let matching = stems.indices.filter { stems[$0] == written }
+        if matching.count == 1 { return matching[0] }
+        if matching.count > 1 {
+            log.error(location, "\(shown): several images of the sweep are called \(written); write the position "
+                + "instead (\(Self.imageChoices(images)))")
+            return nil
+        }
+        log.error(location, Suggestions.message("\(shown): the sweep block has no image '\(written)'",
+            suggestions: Suggestions.nearest(to: written, among: stems, limit: 1), choices: Self.imageChoices(images)))
+        return nil
+    }
+
+    /// `images/chelsea.png` → `chelsea`.
+    static func stem(_ path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+
+    /// How the n-th image of a sweep is best called in an example.
+    static func imageName(_ index: Int, in images: [String]) -> String {
+        let stem = Self.stem(images[index])
+        let usable = images.filter { Self.stem($0) == stem }.count == 1
+            && stem.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0)
+                || ("0"..."9").contains($0) || "-_".unicodeScalars.contains($0) }
+        return usable ? stem : String(index + 1)
+    }
+
+    static func imageChoices(_ images: [String]) -> String {
+        "images: " + images.indices.map { imageName($0, in: images) }.joined(separator: ", ")
+            + (images.count == 1 ? " or 1" : " or 1 to \(images.count)")
+    }
+
     // MARK: Shared
 
     private func attackField(_ name: String, parameters: AttackParameters, hasTarget: Bool, shown: String,
@@ -488,6 +631,9 @@ struct ResultReferenceChecker {
         case .classify: return "top1"
         case .compare(let body): return rowName(0, in: body.attacks) + ".success"
         case .transfer(let body): return (body.models.first ?? "lite0") + ".top1"
+        case .sweep(let body):
+            return rowName(0, in: body.series.map(\.attack.settings)) + "."
+                + SweepDirective.epsilonToken(body.epsilons.last ?? 4.0 / 255) + ".success_rate"
         case .diagram: return ""
         }
     }
@@ -500,6 +646,9 @@ struct ResultReferenceChecker {
             return "fields: " + (1...classify.top).flatMap { ["top\($0)", "top\($0)_p"] }.joined(separator: ", ")
         case .transfer:
             return "fields of a model: " + EvaluationField.allCases.map(\.rawValue).joined(separator: ", ")
+        case .sweep:
+            return "fields over the images: " + SweepResultField.allCases.map(\.rawValue).joined(separator: ", ")
+                + "; fields of a point: " + AttackResultField.allCases.map(\.rawValue).joined(separator: ", ")
         case .diagram:
             return "a diagram has no fields"
         }
@@ -513,7 +662,7 @@ struct ResultReferenceChecker {
     /// Whether `name` is a field of some kind of result.
     static func isAnyFieldName(_ name: String) -> Bool {
         AttackResultField(rawValue: name) != nil || EvaluationField(rawValue: name) != nil
-            || ClassificationField(name: name) != nil
+            || ClassificationField(name: name) != nil || SweepResultField(rawValue: name) != nil
     }
 
     /// The id with the smallest edit distance, for "did you mean" when none is close enough to

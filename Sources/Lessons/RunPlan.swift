@@ -52,8 +52,17 @@ public struct Job: Sendable, Identifiable {
     public var uses: [DirectiveUse]
     /// The text the key hashes, for explaining why something ran again.
     public var keyMaterial: String
+    /// For a job assembled from other jobs (a `sweep`, from its points): their keys, in the order
+    /// of ``SweepDirective/pointIndices``. The runner finishes them first.
+    public var parts: [CacheKey] = []
+    /// For a job that is a part of others (a sweep's point): the directives assembled from it.
+    /// They do not show this job's own result, so they are not among ``uses``.
+    public var partOf: [DirectiveUse] = []
 
     public var id: CacheKey { key }
+
+    /// Where the job is first written: its first use, else the first directive it is a part of.
+    public var firstLocation: SourceLocation? { (uses.first ?? partOf.first)?.location }
     public var kind: String { body.kind }
 
     /// The path of an input by role (`image`, `weights lite2`, `labels`).
@@ -89,6 +98,11 @@ public enum RunPlanError: Error, CustomStringConvertible, Sendable {
 /// A `diagram` job reads no file, so its key is its kind, its name, the engine version string
 /// and the seed (0); its figures' keys add the figure code's version (see the runner).
 ///
+/// A `sweep` becomes one job per (image, method, ε) point, each keyed exactly as an `attack`
+/// block with the same settings, so a point is shared with any block that computes it and
+/// survives edits of the sweep's other points; then one job for the sweep itself, whose
+/// ``Job/parts`` are the points' keys and which computes nothing (the runner assembles it).
+///
 /// Caption, id, `show` and alt text are not part of it: they only change how a result is
 /// drawn, which the per-use ``DirectiveUse/renderKey`` covers, so retitling a figure never
 /// reruns an attack.
@@ -116,6 +130,22 @@ public struct RunPlan: Sendable {
                                       digester: digester)
                 let use = DirectiveUse(lesson: lesson.id, anchor: directive.anchor, location: directive.location,
                                        renderKey: renderKey(job: job.key, directive: directive, language: lesson.id.language))
+                if case .sweep(let sweep) = directive.body {
+                    for point in sweep.pointIndices {
+                        let body = DirectiveBody.attack(sweep.point(image: point.image, series: point.series,
+                                                                    epsilon: point.epsilon))
+                        var part = try makeJob(body, environment: environment, labelsDigest: labelsDigest,
+                                               digester: digester)
+                        job.parts.append(part.key)
+                        if let index = indexByKey[part.key] {
+                            if !jobs[index].partOf.contains(use) { jobs[index].partOf.append(use) }
+                        } else {
+                            part.partOf = [use]
+                            indexByKey[part.key] = jobs.count
+                            jobs.append(part)
+                        }
+                    }
+                }
                 if let index = indexByKey[job.key] {
                     jobs[index].uses.append(use)
                 } else {

@@ -5,14 +5,14 @@ import Engine
 /// `site/data/<key>.json`: class names, probabilities, metrics and traces, never pixel arrays
 /// (the images are PNG files beside it).
 ///
-/// Exactly one of `attack`, `classification`, `comparison`, `transfer`, `diagram` is set, the one
-/// of `kind`.
+/// Exactly one of `attack`, `classification`, `comparison`, `transfer`, `diagram`, `sweep` is set,
+/// the one of `kind`.
 public struct DirectiveResult: Codable, Sendable {
     /// The layout of this record; a record of another format is recomputed, not decoded.
     public static let currentFormat = 1
 
     public var format: Int
-    /// `attack`, `classify`, `compare`, `transfer` or `diagram`.
+    /// `attack`, `classify`, `compare`, `transfer`, `diagram` or `sweep`.
     public var kind: String
     /// The lesson-relative image (the first one for `classify`; empty for `diagram`).
     public var image: String
@@ -31,6 +31,8 @@ public struct DirectiveResult: Codable, Sendable {
     public var transfer: TransferRecord?
     /// A `diagram` block's diagram name (`attack-loop`); nothing else is computed for it.
     public var diagram: String?
+    /// A `sweep` block's points, assembled from their own computations.
+    public var sweep: SweepRecord?
 
     init(kind: String, image: String, model: String, target: ClassName?) {
         format = Self.currentFormat

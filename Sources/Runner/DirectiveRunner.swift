@@ -7,6 +7,9 @@
 //                result.json, original.png and adversarial*.png are stored as one entry
 //                (a `diagram` runs nothing: its result.json only names the diagram)
 //
+// A `sweep` job computes nothing: its points are jobs of their own (plain attacks, each cached
+// under its own key), which run first; the sweep's record is then assembled from their results.
+//
 // then each figure the job's directives show is taken from the cache or drawn (Figures) and
 // stored. Figures are cached apart from the computation, one entry per figure and language, under
 // a key derived from the job's key: a figure's words depend on the page's language, a `show:`
@@ -66,6 +69,8 @@ public struct JobReport: Sendable {
     public var cacheWarning: String?
     /// Why the job failed, or nil.
     public var failure: String?
+    /// How many jobs this one was assembled from (a sweep's points); 0 for a computation.
+    public var assembledFrom: Int = 0
 }
 
 /// A live event of a run, delivered from worker threads.
@@ -133,41 +138,62 @@ public struct DirectiveRunner: Sendable {
         let scratch = ScratchFolders(parent: cache.folder)
         defer { scratch.removeAll() }
 
-        let workerCount = min(workers, max(1, jobs.count))
-        let group = DispatchGroup()
-        for worker in 0..<workerCount {
-            group.enter()
-            let thread = Thread { [self] in
-                let models = WorkerModels(store: store)
-                while let index = collected.nextJob() {
-                    let (output, report) = process(jobs[index], index: index, worker: worker, figures: requests[index],
-                                                   models: models, scratch: scratch, events: events)
-                    collected.store(index, output: output, report: report)
-                    events(.finished(job: index, worker: worker, report))
+        // Two waves: every computation, then the jobs assembled from them (sweeps), which only
+        // read results and draw, so they wait for nothing but the first wave.
+        let computations = jobs.indices.filter { jobs[$0].parts.isEmpty }
+        let assembled = jobs.indices.filter { !jobs[$0].parts.isEmpty }
+        for wave in [computations, assembled] where !wave.isEmpty {
+            let parts = wave == assembled ? collected.outcome(keys: jobs.map(\.key)).outputs : [:]
+            collected.enqueue(wave)
+            let workerCount = min(workers, wave.count)
+            let group = DispatchGroup()
+            for worker in 0..<workerCount {
+                group.enter()
+                let thread = Thread { [self] in
+                    let models = WorkerModels(store: store)
+                    while let index = collected.nextJob() {
+                        let (output, report) = process(jobs[index], index: index, worker: worker,
+                                                       figures: requests[index], models: models, parts: parts,
+                                                       scratch: scratch, events: events)
+                        collected.store(index, output: output, report: report)
+                        events(.finished(job: index, worker: worker, report))
+                    }
+                    group.leave()
                 }
-                group.leave()
+                // Generous: the attacks and figure code keep nothing large on the stack, but a
+                // worker's default stack on Linux is only 512 KiB.
+                thread.stackSize = 8 << 20
+                thread.start()
             }
-            // Generous: the attacks and figure code keep nothing large on the stack, but a
-            // worker's default stack on Linux is only 512 KiB.
-            thread.stackSize = 8 << 20
-            thread.start()
+            group.wait()
         }
-        group.wait()
         return collected.outcome(keys: jobs.map(\.key))
     }
 
     // MARK: One job
 
+    /// `parts`: the outputs of the first wave, which a job assembled from others reads.
     private func process(_ job: Job, index: Int, worker: Int, figures: Set<FigureRequest>, models: WorkerModels,
-                         scratch: ScratchFolders, events: @escaping @Sendable (RunEvent) -> Void)
-        -> (JobOutput?, JobReport) {
-        let location = job.uses.first?.location ?? SourceLocation.wholeFile(environment.lessonsRoot)
+                         parts: [CacheKey: JobOutput], scratch: ScratchFolders,
+                         events: @escaping @Sendable (RunEvent) -> Void) -> (JobOutput?, JobReport) {
+        let location = job.firstLocation ?? SourceLocation.wholeFile(environment.lessonsRoot)
         var report = JobReport(key: job.key, kind: job.kind, location: location, summary: job.body.summary, ran: false,
                                seconds: 0, cacheNote: nil, figuresDrawn: 0, figuresFromCache: 0, cacheWarning: nil,
                                failure: nil)
         var record: DirectiveResult
         var files: [String: [UInt8]]
-        if let cached = loadCached(job.key, note: &report.cacheNote) {
+        if case .sweep(let sweep) = job.body {
+            // Nothing to compute or cache: the points are cached, and assembling them is cheap.
+            events(.started(job: index, worker: worker, computing: false))
+            report.assembledFrom = job.parts.count
+            do {
+                record = try SweepAssembly.record(sweep, parts: job.parts, outputs: parts, labels: labels)
+                files = [JobComputation.resultFile: try Self.encode(record)]
+            } catch {
+                report.failure = error.description
+                return (nil, report)
+            }
+        } else if let cached = loadCached(job.key, note: &report.cacheNote) {
             (record, files) = cached
             events(.started(job: index, worker: worker, computing: false))
         } else {
@@ -262,23 +288,27 @@ public struct DirectiveRunner: Sendable {
 /// The jobs' outputs and reports, filled in by the worker threads.
 private final class Collected: @unchecked Sendable {
     private let lock = NSLock()
-    private var next = 0
-    private let count: Int
+    /// The jobs of the running wave not yet handed out, in plan order.
+    private var queue: ArraySlice<Int> = []
     private var outputs: [JobOutput?]
     private var reports: [JobReport?]
 
     init(count: Int) {
-        self.count = count
         outputs = Array(repeating: nil, count: count)
         reports = Array(repeating: nil, count: count)
+    }
+
+    /// Starts a wave: the workers take `indices` in order.
+    func enqueue(_ indices: [Int]) {
+        lock.lock()
+        defer { lock.unlock() }
+        queue = ArraySlice(indices)
     }
 
     func nextJob() -> Int? {
         lock.lock()
         defer { lock.unlock() }
-        guard next < count else { return nil }
-        next += 1
-        return next - 1
+        return queue.popFirst()
     }
 
     func store(_ index: Int, output: JobOutput?, report: JobReport) {

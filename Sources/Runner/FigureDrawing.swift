@@ -23,17 +23,18 @@ public enum FigureDrawing {
     /// The `show:` values drawn as images, for every directive kind (`diagram` is the only
     /// figure of a `diagram` block, which has no `show:`).
     public static let figureNames: Set<String> = ["comparison", "noise", "noise-signed", "confidence", "progress",
-                                                   "grid", "panel", "diagram"]
+                                                   "grid", "panel", "diagram", "chart"]
 
     /// Bump when the drawing below changes, so that cached figures are drawn again.
     public static let version = "figures 3"
 
     /// What a figure's cache key records of the code that draws it: ``version``, and for a
-    /// `diagram` block the diagram's own drawing version, so a redrawn diagram is never served
-    /// from the cache as it was.
+    /// `diagram` block the diagram's own drawing version (for a `sweep`, the chart's), so a
+    /// redrawn figure is never served from the cache as it was.
     public static func cacheVersion(for body: DirectiveBody) -> String {
         switch body {
         case .diagram(let diagram): return version + " / " + drawingVersion(of: diagram.diagram)
+        case .sweep: return version + " / " + SweepChart.drawingVersion
         case .attack, .classify, .compare, .transfer: return version
         }
     }
@@ -103,6 +104,8 @@ public enum FigureDrawing {
                     + "diagrams: \(DiagramName.allNames.joined(separator: ", ")))")
             }
             return try drawDiagram(diagram, language: language)
+        case ("sweep", "chart"):
+            return try SweepAssembly.chart(result, style: style).render()
         case ("transfer", "grid"):
             guard let transfer = result.transfer else { throw RunnerError.figure(name: name, reason: "no transfer") }
             let attackNames = transfer.attacks.map { record in

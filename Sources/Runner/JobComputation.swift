@@ -42,6 +42,9 @@ struct JobComputation {
         case .compare(let compare): return try computeCompare(compare)
         case .transfer(let transfer): return try computeTransfer(transfer)
         case .diagram(let diagram): return recordDiagram(diagram)
+        case .sweep:
+            // The plan gives a sweep's points their own jobs; the runner assembles their results.
+            throw .output("a sweep is assembled from the results of its points, not computed as one job")
         }
     }
 

@@ -59,6 +59,13 @@ extension DirectiveResult {
             case .probability(let rank):
                 return top.indices.contains(rank - 1) ? .probability(Double(top[rank - 1].probability)) : nil
             }
+        case (.sweepPoint(let series, let epsilon, let image), .attack(let field)):
+            return sweep?.point(image: image, series: series, epsilon: epsilon)?.attack.value(field)
+        case (.sweepEpsilon(let series, let epsilon), .sweep(let field)):
+            guard let sweep, sweep.methods.indices.contains(series), sweep.epsilons.indices.contains(epsilon) else {
+                return nil
+            }
+            return sweep.value(field, series: series, epsilon: epsilon)
         case (.evaluation(let attack, let model), .evaluation(let field)):
             guard let transfer, transfer.evaluations.indices.contains(attack),
                   let evaluation = transfer.evaluations[attack].first(where: { $0.model == model }) else { return nil }

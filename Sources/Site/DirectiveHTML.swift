@@ -95,6 +95,14 @@ struct DirectiveHTML {
             let saveAs = "\(directive.anchor)-\(record.adversarialFile)"
             links.append("<a href=\"\(HTML.attribute(path))\" download=\"\(HTML.attribute(saveAs))\">\(HTML.text(label))</a>")
         }
+        // A sweep's own picture is its chart; its points' PNGs are linked from its table.
+        if record.kind == "sweep", directive.presentation.show.contains("chart"),
+           output.figures[FigureRequest(name: "chart", language: figureLanguage)] != nil {
+            let request = FigureRequest(name: "chart", language: figureLanguage)
+            let path = rootPath + Self.dataPath(job.key, Self.figureFile(request))
+            links.append("<a href=\"\(HTML.attribute(path))\" download=\"\(HTML.attribute("\(directive.anchor)-chart.\(figureLanguage).png"))\">"
+                + "\(HTML.text(words.chartPNG))</a>")
+        }
         let json = rootPath + "data/\(job.key.hex).json"
         links.append("<a href=\"\(HTML.attribute(json))\" type=\"application/json\">\(HTML.text(words.resultJSON))</a>")
         return "<p class=\"downloads\"><span>\(HTML.text(words.download))</span> " + links.joined(separator: " ") + "</p>"
@@ -118,6 +126,7 @@ struct DirectiveHTML {
         case "compare": return compareTable()
         case "transfer": return transferTable()
         case "classify": return classifyTables()
+        case "sweep": return sweepTables()
         default: return ""
         }
     }
@@ -261,6 +270,62 @@ struct DirectiveHTML {
         }
         html += "</tbody></table></div>\n"
         return html + "<p class=\"table-note\">\(HTML.text(words.transferNote))</p>"
+    }
+
+    /// One image: method × ε, each cell the target's probability on the saved PNG (linked to
+    /// it) and whether it succeeds. Several images: the same grid with successes over the
+    /// images, then one row per image and method.
+    private func sweepTables() -> String {
+        guard let sweep = record.sweep else { return "" }
+        let table = SweepTable(sweep)
+        let target = record.target?.label
+        func header(_ first: String) -> String {
+            var html = "<thead><tr><th>\(HTML.text(first))</th>"
+            for epsilon in sweep.epsilons.indices {
+                html += "<th class=\"number\">ε = \(HTML.text(sweep.epsilonText(epsilon)))</th>"
+            }
+            return html + "</tr></thead>"
+        }
+        func pointCell(_ cell: SweepTable.Cell) -> String {
+            guard cell.images == 1 else { return "<td class=\"number\">–</td>" }
+            var value = cell.targetProbability.map { HTML.text(language.percent($0)) } ?? ""
+            if let key = cell.pointKey, let file = cell.adversarialFile, !value.isEmpty {
+                let path = rootPath + "data/\(key)/\(file)"
+                value = "<a href=\"\(HTML.attribute(path))\">\(value)</a> "
+            }
+            return "<td class=\"number\">\(value)\(yesNo(cell.successes == 1))</td>"
+        }
+        func rateCell(_ cell: SweepTable.Cell) -> String {
+            let rate = cell.images == 0 ? 0 : Double(cell.successes) / Double(cell.images)
+            return "<td class=\"number\">\(HTML.text(language.percent(rate))) (\(cell.successes)/\(cell.images))</td>"
+        }
+        func methodName(_ series: Int) -> String { HTML.text(sweep.methods[series].name(language)) }
+        var html = ""
+        if sweep.images.count == 1 {
+            html += "<p class=\"figure-table-title\">\(HTML.text(words.sweepPointsTitle(target)))</p>\n"
+            html += "<div class=\"table-wrap\"><table class=\"results sweep\">" + header(words.attack) + "<tbody>\n"
+            for row in table.summary {
+                html += "<tr><th scope=\"row\">\(methodName(row.series))</th>" + row.cells.map(pointCell).joined() + "</tr>\n"
+            }
+            html += "</tbody></table></div>\n"
+        } else {
+            html += "<p class=\"figure-table-title\">\(HTML.text(words.sweepRatesTitle(images: sweep.images.count)))</p>\n"
+            html += "<div class=\"table-wrap\"><table class=\"results sweep\">" + header(words.attack) + "<tbody>\n"
+            for row in table.summary {
+                html += "<tr><th scope=\"row\">\(methodName(row.series))</th>" + row.cells.map(rateCell).joined() + "</tr>\n"
+            }
+            html += "</tbody></table></div>\n"
+            html += "<p class=\"figure-table-title\">\(HTML.text(words.sweepDetailsTitle(target)))</p>\n"
+            html += "<div class=\"table-wrap\"><table class=\"results sweep sweep-images\">"
+                + header(words.image + " · " + words.attack) + "<tbody>\n"
+            for row in table.details {
+                let image = row.image.map { HTML.text(sweep.images[$0].split(separator: "/").last.map(String.init) ?? "") } ?? ""
+                html += "<tr><th scope=\"row\">\(image) · \(methodName(row.series))</th>"
+                    + row.cells.map(pointCell).joined() + "</tr>\n"
+            }
+            html += "</tbody></table></div>\n"
+        }
+        return html + "<p class=\"table-note\">\(HTML.text(words.sweepNote))</p>"
     }
 
     private func classifyTables() -> String {

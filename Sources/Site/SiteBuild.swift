@@ -153,7 +153,7 @@ public enum SiteBuild {
             cacheWarnings.append(error.description)
         }
         events(.planned(jobs: plan.jobs.map { job in
-            JobSummary(location: job.uses.first?.location ?? .wholeFile(options.lessonsFolder), kind: job.kind,
+            JobSummary(location: job.firstLocation ?? .wholeFile(options.lessonsFolder), kind: job.kind,
                        summary: job.body.summary)
         }, directives: plan.directiveCount))
 

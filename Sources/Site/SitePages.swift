@@ -65,7 +65,10 @@ public struct SitePages {
         }
         for job in plan.jobs {
             guard let output = outputs[job.key] else { continue }
-            for (name, bytes) in output.files {
+            // A point that only a sweep shows publishes its result and its adversarial PNG (the
+            // sweep's table links to it); its copy of the original crop would be linked from nowhere.
+            let onlyAPart = job.uses.isEmpty && !job.partOf.isEmpty
+            for (name, bytes) in output.files where !(onlyAPart && name == "original.png") {
                 if name == "result.json" {
                     files["data/\(job.key.hex).json"] = bytes
                 } else {

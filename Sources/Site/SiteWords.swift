@@ -94,6 +94,26 @@ struct SiteWords {
              + "entrada cuando es distinto.",
              "Each model classifies the saved 8-bit PNG (and the original crop), resized to its input size when it differs.")
     }
+    var chartPNG: String { pick("gráfica (PNG)", "chart (PNG)") }
+    /// "p(trilobite) en el PNG guardado y éxito, por ataque y ε".
+    func sweepPointsTitle(_ target: String?) -> String {
+        guard let target else { return pick("Éxito en el PNG guardado, por ataque y ε", "Success on the saved PNG, by attack and ε") }
+        return pick("p(\(target)) en el PNG guardado y éxito, por ataque y ε",
+                    "p(\(target)) on the saved PNG and success, by attack and ε")
+    }
+    /// "Éxito en 4 imágenes, por ataque y ε".
+    func sweepRatesTitle(images: Int) -> String {
+        pick("Éxito en \(images) imágenes, por ataque y ε (entre paréntesis, imágenes con éxito)",
+             "Success on \(images) images, by attack and ε (in brackets, images on which it succeeds)")
+    }
+    func sweepDetailsTitle(_ target: String?) -> String {
+        guard let target else { return pick("Cada imagen: éxito", "Each image: success") }
+        return pick("Cada imagen: p(\(target)) en el PNG guardado y éxito", "Each image: p(\(target)) on the saved PNG and success")
+    }
+    var sweepNote: String {
+        pick("Cada punto es un ataque propio, medido sobre su PNG de 8 bits guardado; la cifra enlaza a esa imagen.",
+             "Each point is an attack of its own, measured on its saved 8-bit PNG; the number links to that image.")
+    }
     var seconds: String { "s" }
     var decibels: String { "dB" }
 

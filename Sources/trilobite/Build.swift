@@ -84,7 +84,8 @@ struct Build: ParsableCommand {
     /// "12 directives (7 computations): 2 run, 5 from cache", each run with its time, the
     /// figures and what changed in the site.
     static func summary(_ result: BuildResult, output: String, seconds: Double) -> String {
-        let reports = result.reports
+        // A sweep computes nothing itself: its points are the computations, listed one by one.
+        let reports = result.reports.filter { $0.assembledFrom == 0 }
         let ran = reports.filter(\.ran)
         let cached = reports.count - ran.count
         var lines: [String] = []
@@ -93,8 +94,8 @@ struct Build: ParsableCommand {
         for report in ran {
             lines.append("  ran \(report.location)  \(report.summary)  " + String(format: "%.2f s", report.seconds))
         }
-        let drawn = reports.reduce(0) { $0 + $1.figuresDrawn }
-        let reused = reports.reduce(0) { $0 + $1.figuresFromCache }
+        let drawn = result.reports.reduce(0) { $0 + $1.figuresDrawn }
+        let reused = result.reports.reduce(0) { $0 + $1.figuresFromCache }
         lines.append("figures: \(drawn) drawn, \(reused) from cache")
         let write = result.write
         if write.nothingChanged {

@@ -196,6 +196,41 @@ struct FigureTests {
         #expect(throws: FigureError.self) { try broken.render() }
     }
 
+    @Test("sweep chart: a failed point is a hollow marker, keyed in the legend and named in the alt text")
+    func sweepChartMarksSuccess() throws {
+        func chart(_ succeeded: [Bool?]) -> SweepChart {
+            SweepChart(series: [SweepChart.Series(name: "PGD", samples: [
+                .init(epsilon: 1, value: 0.3, succeeded: succeeded[0]), .init(epsilon: 4, value: 0.9, succeeded: succeeded[1]),
+            ])], quantity: .targetProbability)
+        }
+        let unmarked = try chart([nil, nil]).render()
+        let bothSucceed = try chart([true, true]).render()
+        let oneFails = try chart([false, true]).render()
+        // The marker key is a row of its own.
+        #expect(bothSucceed.logicalHeight > unmarked.logicalHeight)
+        #expect(oneFails.logicalHeight == bothSucceed.logicalHeight)
+        // A hollow marker has the background inside, so fewer pixels of the series' colour.
+        let blue = FigureStyle.standard.seriesColor(0).rgb8
+        func count(_ figure: RenderedFigure) throws -> Int {
+            let decoded = try DecodedFigure(figure)
+            var total = 0
+            for y in 0..<decoded.height {
+                for x in 0..<decoded.width {
+                    let p = decoded.pixel(x, y)
+                    if p.red == Int(blue.red), p.green == Int(blue.green), p.blue == Int(blue.blue) { total += 1 }
+                }
+            }
+            return total
+        }
+        #expect(try count(oneFails) < count(bothSucceed) - 50)
+        #expect(oneFails.altText.contains("ε = 1: 30.0% (failure), ε = 4: 90.0% (success)"), "\(oneFails.altText)")
+        #expect(!unmarked.altText.contains("success"))
+        var spanish = chart([false, true])
+        spanish.style = .spanish
+        spanish.labels = SweepChart.Labels(language: .spanish)
+        #expect(try spanish.render().altText.contains("ε = 1: 30,0\u{00A0}% (fracaso)"))
+    }
+
     @Test("every figure kind gives identical PNG bytes when rendered twice")
     func deterministicBytes() throws {
         let adversarial = shiftingRightHalf(of: original, by: 3)

@@ -1,13 +1,14 @@
 import Figures
 import Foundation
-import Lessons
 
-/// How long each figure kind takes to draw, measured on the real runs a build left in the cache:
-/// every cached result is drawn again, in English and Spanish, with each figure it can show,
-/// through the same code the build uses (``FigureDrawing/draw(_:result:files:language:)``).
+/// How long each figure kind takes to draw, measured on the real runs of a built site: every
+/// result the site publishes (`data/<key>.json` with the images in `data/<key>/`) is drawn again,
+/// in English and Spanish, with each figure it can show, through the same code the build uses
+/// (``FigureDrawing/draw(_:result:files:language:)``). The site rather than the cache, because a
+/// sweep's record is assembled from its points at build time and only the site keeps it.
 ///
 /// What a reader of the numbers wants is "is drawing ever the slow part?": so the per-kind
-/// figures are medians over the cached results of the median of `iterations` draws, the slowest
+/// figures are medians over the results of the median of `iterations` draws, the slowest
 /// result is kept beside them, and the attack figures are also summed per attack (all the figures
 /// one attack can show, in one language).
 public struct FigureBenchmark: Codable, Sendable {
@@ -24,7 +25,7 @@ public struct FigureBenchmark: Codable, Sendable {
     }
 
     public let iterations: Int
-    /// Results read from the cache (figure entries and unreadable entries are not counted).
+    /// Results read from the site.
     public let results: Int
     public let kinds: [Kind]
     /// Per attack result and language, the sum of the medians of its ``FigureDrawing/attackFigureNames``.
@@ -32,11 +33,11 @@ public struct FigureBenchmark: Codable, Sendable {
     public let attackSetSlowestMilliseconds: Double?
     public let attackSets: Int
 
-    /// Measures every cached result in `cacheFolder`.
-    public static func run(cacheFolder: String, iterations: Int = 5) throws(RunnerError) -> FigureBenchmark {
-        let records = cachedResults(in: cacheFolder)
+    /// Measures every result published in `siteFolder`.
+    public static func run(siteFolder: String, iterations: Int = 5) throws(RunnerError) -> FigureBenchmark {
+        let records = publishedResults(in: siteFolder)
         guard !records.isEmpty else {
-            throw .output("no results in the cache \(cacheFolder): run `trilobite build` first, then benchmark its figures")
+            throw .output("no results in \(siteFolder)/data: run `trilobite build` first, then benchmark its figures")
         }
         let names = FigureDrawing.figureNames.sorted()
         var timings: [String: [Double]] = [:]
@@ -45,6 +46,7 @@ public struct FigureBenchmark: Codable, Sendable {
         for (record, files) in records {
             for language in [FigureLanguage.english, .spanish] {
                 var attackSet = 0.0
+                var attackSetParts = 0
                 for name in names {
                     // Not every kind of result has every figure; one failed draw says which.
                     guard let figure = try? FigureDrawing.draw(name, result: record, files: files, language: language) else {
@@ -60,9 +62,13 @@ public struct FigureBenchmark: Codable, Sendable {
                     timings[name, default: []].append(time)
                     let (width, height) = largest[name] ?? (0, 0)
                     largest[name] = (max(width, figure.width), max(height, figure.height))
-                    if record.kind == "attack", FigureDrawing.attackFigureNames.contains(name) { attackSet += time }
+                    if record.kind == "attack", FigureDrawing.attackFigureNames.contains(name) {
+                        attackSet += time
+                        attackSetParts += 1
+                    }
                 }
-                if record.kind == "attack" { attackSets.append(attackSet) }
+                // A sweep's points are attacks published without their images; they draw nothing.
+                if attackSetParts == FigureDrawing.attackFigureNames.count { attackSets.append(attackSet) }
             }
         }
         let kinds = names.compactMap { name -> Kind? in
@@ -76,17 +82,22 @@ public struct FigureBenchmark: Codable, Sendable {
                                attackSetSlowestMilliseconds: attackSets.max(), attackSets: attackSets.count)
     }
 
-    /// The computation results among the cache's entries (figure entries have no `result.json`).
-    static func cachedResults(in cacheFolder: String) -> [(DirectiveResult, [String: [UInt8]])] {
-        let cache = ResultCache(folder: cacheFolder)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: cacheFolder)) ?? []
+    /// The results a site publishes, with the PNGs beside each (figures excluded: they are what
+    /// is measured).
+    static func publishedResults(in siteFolder: String) -> [(DirectiveResult, [String: [UInt8]])] {
+        let data = siteFolder + "/data"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: data)) ?? []
         var records: [(DirectiveResult, [String: [UInt8]])] = []
-        for name in names.sorted() {
-            guard let key = CacheKey(hex: name), let entry = cache.lookup(key),
-                  let json = entry.files[JobComputation.resultFile],
-                  let record = try? JSONDecoder().decode(DirectiveResult.self, from: Data(json)),
+        for name in names.sorted() where name.hasSuffix(".json") {
+            guard let json = FileManager.default.contents(atPath: data + "/" + name),
+                  let record = try? JSONDecoder().decode(DirectiveResult.self, from: json),
                   record.format == DirectiveResult.currentFormat else { continue }
-            records.append((record, entry.files))
+            let folder = data + "/" + name.dropLast(".json".count)
+            var files: [String: [UInt8]] = [:]
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasSuffix(".png") {
+                if let bytes = FileManager.default.contents(atPath: folder + "/" + file) { files[file] = [UInt8](bytes) }
+            }
+            records.append((record, files))
         }
         return records
     }

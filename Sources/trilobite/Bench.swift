@@ -1,15 +1,14 @@
 import ArgumentParser
 import Engine
 import Foundation
-import Lessons
 import Runner
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time a forward pass and a forward + input-gradient step (median ms, release build).",
         discussion: """
-        With --figures, time instead the drawing of every figure kind, redrawn from the results that \
-        `trilobite build` left in the cache (real runs of the lessons), in English and Spanish.
+        With --figures, time instead the drawing of every figure kind, redrawn from the results a \
+        built site publishes (real runs of the lessons), in English and Spanish.
         """)
 
     @Option(help: "Model: lite0 or lite2.")
@@ -27,11 +26,11 @@ struct Bench: ParsableCommand {
     @Option(help: "Folder with the weights.")
     var weights: String?
 
-    @Flag(help: "Time the figures instead of the engine: every figure of every result in the cache.")
+    @Flag(help: "Time the figures instead of the engine: every figure of every result of a built site.")
     var figures = false
 
-    @Option(help: "The result cache to draw from with --figures.")
-    var cache = ResultCache.defaultFolderName
+    @Option(help: "The built site to draw from with --figures.")
+    var site = "site"
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
@@ -71,12 +70,12 @@ struct Bench: ParsableCommand {
 
     private func benchmarkFigures() throws {
         try reportingErrors {
-            let report = try FigureBenchmark.run(cacheFolder: cache, iterations: min(iterations, 5))
+            let report = try FigureBenchmark.run(siteFolder: site, iterations: min(iterations, 5))
             if json {
                 try printJSON(report)
                 return
             }
-            print("\(report.results) cached results, each figure drawn in English and Spanish, median of \(report.iterations) draws")
+            print("\(report.results) results of \(site), each figure drawn in English and Spanish, median of \(report.iterations) draws")
             print("figure          drawn   median ms   slowest ms   largest (CSS px)")
             for kind in report.kinds {
                 let name = kind.name.padding(toLength: 14, withPad: " ", startingAt: 0)

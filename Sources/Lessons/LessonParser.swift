@@ -188,7 +188,7 @@ struct LessonParser {
             case CMARK_NODE_THEMATIC_BREAK where trimmedTrailing(trimmedLeading(String(source.line(start)))) == "---":
                 boundaries.append((start, end, .slideBreak))
             case CMARK_NODE_HEADING where block.headingLevel == 2:
-                boundaries.append((start, end, .slideHeading(block.plainText)))
+                boundaries.append((start, end, .slideHeading(Slug.explicitAnchor(in: block.plainText).text)))
             default:
                 break
             }
@@ -197,8 +197,8 @@ struct LessonParser {
         // Headings, in document order, with anchors unique on the page.
         for node in nodes where node.type == CMARK_NODE_HEADING {
             let line = node.startLine + lineOffset
-            let text = node.plainText
-            let anchor = anchors.unique(Slug.make(text, fallback: "seccion"))
+            let (text, explicit) = Slug.explicitAnchor(in: node.plainText)
+            let anchor = anchors.unique(explicit ?? Slug.make(text, fallback: "seccion"))
             body.headings.append(Heading(level: node.headingLevel, text: text, anchor: anchor,
                                          location: source.location(line: line, column: 1)))
             warnAboutSetextUnderline(node, lineOffset: lineOffset)

@@ -108,6 +108,15 @@ public enum MarkdownRendering {
             }
             anchorIndex += 1
             remaining = remaining[remaining.index(afterH, offsetBy: 2)...]
+            // A `{#id}` written after the heading (see `Slug.explicitAnchor`) is its id, not text.
+            if let close = remaining.range(of: "</h\(level)>") {
+                let inner = String(remaining[..<close.lowerBound])
+                let stripped = Slug.explicitAnchor(in: inner)
+                if stripped.anchor != nil {
+                    output += stripped.text
+                    remaining = remaining[close.lowerBound...]
+                }
+            }
         }
         return output + remaining
     }

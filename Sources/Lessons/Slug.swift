@@ -39,3 +39,19 @@ struct AnchorAllocator {
         return "\(base)-\(number)"
     }
 }
+
+extension Slug {
+    /// A heading's own anchor, written after it as in Pandoc and Quarto: `## Introducción
+    /// {#Introducción}` is the heading "Introducción" with the id `Introducción` (so that links
+    /// into the talk's README, whose anchors look like that, work on our pages too).
+    /// Returns the text without the attribute, and the id if there was one.
+    static func explicitAnchor(in text: String) -> (text: String, anchor: String?) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasSuffix("}"), let open = trimmed.range(of: "{#", options: .backwards) else { return (text, nil) }
+        let id = trimmed[open.upperBound..<trimmed.index(before: trimmed.endIndex)]
+        guard !id.isEmpty, !id.contains(where: { $0.isWhitespace || $0 == "{" || $0 == "}" || $0 == "\"" || $0 == "<" }) else {
+            return (text, nil)
+        }
+        return (String(trimmed[..<open.lowerBound]).trimmingCharacters(in: .whitespaces), String(id))
+    }
+}

@@ -28,9 +28,17 @@ body.page-slides .deck { padding: 0; }
 .deck-ready .slide > * { flex-shrink: 0; min-width: 0; max-width: 100%; }
 /* The script puts each slide's content in one box, which it scales down when the slide is taller
    than the screen (the text keeps its line breaks: the whole slide shrinks, as on a projector). */
-.deck-ready .slide-fit { width: 100%; transform-origin: top center; }
+body.deck-ready .deck > .slide > .slide-fit { width: 100%; max-width: none; margin: 0; transform-origin: top left; }
+/* Inside the box, the page's rule: prose at the reading measure, figures, tables and code wider. */
 .deck-ready .slide-fit > * { max-width: 100%; }
+.deck-ready .slide-fit > :not(figure):not(.table-wrap):not(pre) {
+  max-width: min(var(--measure), 100%); margin-left: auto; margin-right: auto;
+}
 .deck-ready .slide-fit > :first-child { margin-top: 0; }
+/* Code and tables as wide as their content, up to the slide: the script widens a slide whose
+   code or table would otherwise scroll, and scales it to the screen. */
+.deck-ready .slide-fit pre { width: fit-content; max-width: 100%; margin-left: auto; margin-right: auto; }
+.deck-ready .slide-fit .table-wrap { max-width: 100%; }
 /* `hidden` wins over the display above (print shows every slide again). */
 .page-slides .slide[hidden] { display: none !important; }
 .deck-ready .slide > :first-child { margin-top: 0; }
@@ -295,15 +303,29 @@ body.speaker-mode.deck-ready {
     if (!box || slide.hidden) { return; }
     box.style.transform = "";
     box.style.marginBottom = "";
+    box.style.marginRight = "";
+    box.style.width = "";
     slide.removeAttribute("data-fit");
     if (overview) { return; }
     var style = getComputedStyle(slide);
     var room = slide.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    var roomWidth = box.clientWidth;
+    // A wide table or code block scrolls inside its own box; lay the slide out wide enough for
+    // it instead, then scale the whole slide down to the screen's width.
+    var needed = roomWidth;
+    Array.prototype.forEach.call(box.querySelectorAll("pre, .table-wrap, table"), function (element) {
+      var extra = element.scrollWidth - element.clientWidth;
+      if (extra > 1) { needed = Math.max(needed, roomWidth + extra); }
+    });
+    if (needed > roomWidth) { box.style.width = needed + "px"; }
     var height = box.offsetHeight;
-    if (height <= room + 1) { return; }
-    var scale = Math.max(smallestFit, room / height);
-    box.style.transform = "scale(" + scale.toFixed(4) + ")";
+    var scale = Math.min(1, room / height, roomWidth / needed);
+    if (scale >= 0.999) { box.style.width = ""; return; }
+    scale = Math.max(smallestFit, scale);
+    var shift = (roomWidth - scale * needed) / 2;
+    box.style.transform = "translateX(" + shift.toFixed(1) + "px) scale(" + scale.toFixed(4) + ")";
     box.style.marginBottom = (-(1 - scale) * height).toFixed(1) + "px";
+    box.style.marginRight = (-(needed - roomWidth)).toFixed(1) + "px";
     slide.setAttribute("data-fit", scale.toFixed(3));
   }
   function fitShown() {

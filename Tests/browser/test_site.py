@@ -302,7 +302,8 @@ def test_screenshots(browser, site_url, screenshots):
 
 @pytest.mark.parametrize("path", SLIDES)
 def test_every_slide_fits_a_laptop_screen(context, site_url, path):
-    """At 1280 × 800 no slide needs scrolling: a tall one is shrunk to fit, but never below 60 %
+    """At 1280 × 800 no slide needs scrolling, down or sideways (a wide table or code block
+    scrolling in its box): a tall or wide one is shrunk to fit, but never below 60 %
     (the smallest the script allows, text still readable); one that would need less must be
     split with a `---` line in its lesson."""
     page = context.new_page()
@@ -317,8 +318,10 @@ def test_every_slide_fits_a_laptop_screen(context, site_url, path):
         state = page.evaluate("""() => {
             const slide = document.querySelector('#deck > section.slide.is-current');
             const fit = parseFloat(slide.dataset.fit || '1');
-            return {fit, overflow: slide.scrollHeight - slide.clientHeight}; }""")
-        if state["overflow"] > 2:
+            const wide = Array.from(slide.querySelectorAll('pre, .table-wrap'))
+                .filter(e => e.scrollWidth > e.clientWidth + 2).map(e => e.tagName + '.' + e.className);
+            return {fit, overflow: slide.scrollHeight - slide.clientHeight, wide}; }""")
+        if state["overflow"] > 2 or state["wide"]:
             too_tall.append((number, state))
     assert too_tall == [], f"slides that still scroll in {path}"
     assert watched.problems == []

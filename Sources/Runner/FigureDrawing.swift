@@ -26,7 +26,7 @@ public enum FigureDrawing {
                                                    "grid", "panel", "diagram", "chart"]
 
     /// Bump when the drawing below changes, so that cached figures are drawn again.
-    public static let version = "figures 3"
+    public static let version = "figures 4"
 
     /// What a figure's cache key records of the code that draws it: ``version``, and for a
     /// `diagram` block the diagram's own drawing version (for a `sweep`, the chart's), so a

@@ -43,7 +43,19 @@ public enum MethodNames {
     public static func withBound(_ record: AttackRecord, language: FigureLanguage) -> String {
         let name = display(record.summary.method, language: language)
         guard let bound = record.boundDescription else { return name }
-        return "\(name), ε = \(bound)"
+        return "\(name), \(boundPhrase(bound, language: language))"
+    }
+
+    /// A recorded bound as a figure heading says it: "ε = 2/255"; the talk's bound, recorded in
+    /// the network's input units ("0.01 model units"), as "±0,01 en unidades de la red".
+    public static func boundPhrase(_ bound: String, language: FigureLanguage) -> String {
+        let modelUnits = " model units"
+        guard bound.hasSuffix(modelUnits) else { return "ε = \(bound)" }
+        let value = String(bound.dropLast(modelUnits.count))
+        switch language {
+        case .spanish: return "±\(value.replacingOccurrences(of: ".", with: ",")) en unidades de la red"
+        case .english: return "±\(value) in model units"
+        }
     }
 
     /// "Lite0" for `lite0`, for narrow table cells.

@@ -45,4 +45,10 @@ import Testing
         #expect(MethodNames.model("lite2") == "EfficientNet-Lite2")
         #expect(MethodNames.shortModel("lite0") == "Lite0")
     }
+
+    @Test func theTalksBoundIsWrittenInThePagesLanguage() {
+        #expect(MethodNames.boundPhrase("0.01 model units", language: .spanish) == "±0,01 en unidades de la red")
+        #expect(MethodNames.boundPhrase("0.01 model units", language: .english) == "±0.01 in model units")
+        #expect(MethodNames.boundPhrase("2/255", language: .spanish) == "ε = 2/255")
+    }
 }

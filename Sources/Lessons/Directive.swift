@@ -405,17 +405,8 @@ final class DirectiveReader {
         for (index, item) in items.enumerated() {
             let what = "attack \(index + 1) of attacks"
             let itemLocation = keys.location(of: item)
-            let mapping: Node.Mapping
-            switch item {
-            case .scalar:
-                // A bare name is short for {method: name}; both nodes carry the item's position.
-                let key = Node.scalar(Node.Scalar("method", .implicit, .plain, item.mark))
-                mapping = Node.Mapping([(key, item)], .implicit, .block, item.mark)
-            case .mapping(let itemMapping):
-                mapping = itemMapping
-            default:
-                log.error(itemLocation, "\(what) must be a method name or keys such as "
-                    + "'{method: fgsm, epsilon: 2/255}', not \(describeKind(of: item))")
+            guard let mapping = methodItemMapping(item, what: what, example: "{method: fgsm, epsilon: 2/255}",
+                                                  location: itemLocation, log: log) else {
                 allValid = false
                 continue
             }
@@ -428,5 +419,21 @@ final class DirectiveReader {
             if let parameters { attacks.append(parameters) } else { allValid = false }
         }
         return allValid ? attacks : nil
+    }
+}
+
+/// One item of an `attacks:` or `methods:` list as a mapping: a bare name is short for
+/// `{method: name}` (both nodes keep the item's position); anything else is an error.
+func methodItemMapping(_ item: Node, what: String, example: String, location: SourceLocation,
+                       log: DiagnosticLog) -> Node.Mapping? {
+    switch item {
+    case .scalar:
+        let key = Node.scalar(Node.Scalar("method", .implicit, .plain, item.mark))
+        return Node.Mapping([(key, item)], .implicit, .block, item.mark)
+    case .mapping(let mapping):
+        return mapping
+    default:
+        log.error(location, "\(what) must be a method name or keys such as '\(example)', not \(describeKind(of: item))")
+        return nil
     }
 }

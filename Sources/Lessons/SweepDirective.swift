@@ -154,17 +154,8 @@ enum SweepSchema: DirectiveSchema {
         for (index, item) in items.enumerated() {
             let what = "method \(index + 1) of methods"
             let itemLocation = keys.location(of: item)
-            let mapping: Node.Mapping
-            switch item {
-            case .scalar:
-                // A bare name is short for {method: name}; both nodes carry the item's position.
-                let key = Node.scalar(Node.Scalar("method", .implicit, .plain, item.mark))
-                mapping = Node.Mapping([(key, item)], .implicit, .block, item.mark)
-            case .mapping(let itemMapping):
-                mapping = itemMapping
-            default:
-                log.error(itemLocation, "\(what) must be a method name or keys such as "
-                    + "'{method: pgd, steps: 10}', not \(describeKind(of: item))")
+            guard let mapping = methodItemMapping(item, what: what, example: "{method: pgd, steps: 10}",
+                                                  location: itemLocation, log: log) else {
                 allValid = false
                 continue
             }

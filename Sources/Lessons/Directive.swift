@@ -391,15 +391,9 @@ final class DirectiveReader {
     /// A list of inline attack specs (`attacks:`), each a mapping of attack settings, or a bare
     /// method name for a method that needs no settings (`- deepfool`).
     func readInlineAttacks(target: ClassTarget?, targetValid: Bool) -> [AttackParameters]? {
-        guard let items = keys.items("attacks") else {
-            keys.requireKey("attacks", example: "[{method: fgsm, epsilon: 2/255}]")
-            return nil
-        }
-        if items.isEmpty {
-            log.error(keys.valueLocation("attacks"), "attacks is empty; list at least one attack, "
-                + "e.g. '- {method: fgsm, epsilon: 2/255}'")
-            return nil
-        }
+        guard let items = keys.requiredItems("attacks", example: "[{method: fgsm, epsilon: 2/255}]",
+                                             whenEmpty: "list at least one attack, e.g. '- {method: fgsm, epsilon: 2/255}'")
+        else { return nil }
         var attacks: [AttackParameters] = []
         var allValid = true
         for (index, item) in items.enumerated() {

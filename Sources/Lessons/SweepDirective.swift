@@ -140,15 +140,9 @@ enum SweepSchema: DirectiveSchema {
         -> [(series: Series, location: SourceLocation, grid: SourceLocation?)]? {
         let keys = reader.keys
         let log = reader.log
-        guard let items = keys.items("methods") else {
-            keys.requireKey("methods", example: "[fgsm, {method: pgd, steps: 10}]")
-            return nil
-        }
-        if items.isEmpty {
-            log.error(keys.valueLocation("methods"), "methods is empty; list at least one method, "
-                + "e.g. '- {method: pgd, steps: 10}'")
-            return nil
-        }
+        guard let items = keys.requiredItems("methods", example: "[fgsm, {method: pgd, steps: 10}]",
+                                             whenEmpty: "list at least one method, e.g. '- {method: pgd, steps: 10}'")
+        else { return nil }
         var read: [(series: Series, location: SourceLocation, grid: SourceLocation?)] = []
         var allValid = true
         for (index, item) in items.enumerated() {
@@ -195,15 +189,9 @@ enum SweepSchema: DirectiveSchema {
     /// `epsilons`: L∞ bounds on the [0,1] scale, each once.
     private static func readEpsilons(_ reader: DirectiveReader) -> [(value: Double, location: SourceLocation)]? {
         let keys = reader.keys
-        guard let items = keys.items("epsilons") else {
-            keys.requireKey("epsilons", example: "[1/255, 2/255, 4/255, 8/255]")
-            return nil
-        }
-        if items.isEmpty {
-            reader.log.error(keys.valueLocation("epsilons"), "epsilons is empty; list the bounds to try, "
-                + "e.g. [1/255, 2/255, 4/255, 8/255]")
-            return nil
-        }
+        guard let items = keys.requiredItems("epsilons", example: "[1/255, 2/255, 4/255, 8/255]",
+                                             whenEmpty: "list the bounds to try, e.g. [1/255, 2/255, 4/255, 8/255]")
+        else { return nil }
         var epsilons: [(value: Double, location: SourceLocation)] = []
         var allValid = true
         for item in items {

@@ -299,6 +299,20 @@ final class MappingReader {
         return [value]
     }
 
+    /// The items of a list that must be there and not be empty; nil after logging when the key
+    /// is missing (with `example` as its value) or the list is empty (with `advice` after why).
+    func requiredItems(_ key: String, example: String, whenEmpty advice: String) -> [Node]? {
+        guard let items = items(key) else {
+            requireKey(key, example: example)
+            return nil
+        }
+        if items.isEmpty {
+            log.error(valueLocation(key), "\(key) is empty; \(advice)")
+            return nil
+        }
+        return items
+    }
+
     /// Logs a missing required key at the start of the mapping.
     func requireKey(_ key: String, example: String) {
         if !has(key) {

@@ -56,7 +56,15 @@ public enum AttackConfiguration {
             if parameters.method == "pgd-l2" { return "L2 \(Epsilon(epsilon).description)" }
             return Epsilon(epsilon).description
         }
-        if let bound = parameters.boundModelUnits { return Epsilon.modelInput(bound).description }
+        if let bound = parameters.boundModelUnits { return "\(bound)\(modelUnitsSuffix)" }
         return nil
     }
+
+    /// The value of a bound in the network's input units (the talk's "0.01"), read back from a
+    /// ``boundDescription(_:)``; nil for a bound on the image scale.
+    public static func modelUnitsValue(of description: String) -> String? {
+        description.hasSuffix(modelUnitsSuffix) ? String(description.dropLast(modelUnitsSuffix.count)) : nil
+    }
+
+    private static let modelUnitsSuffix = " model units"
 }

@@ -142,8 +142,8 @@ public struct DirectiveRunner: Sendable {
         // read results and draw, so they wait for nothing but the first wave.
         let computations = jobs.indices.filter { jobs[$0].parts.isEmpty }
         let assembled = jobs.indices.filter { !jobs[$0].parts.isEmpty }
-        for wave in [computations, assembled] where !wave.isEmpty {
-            let parts = wave == assembled ? collected.outcome(keys: jobs.map(\.key)).outputs : [:]
+        for (number, wave) in [computations, assembled].enumerated() where !wave.isEmpty {
+            let parts = number == 1 ? collected.outcome(keys: jobs.map(\.key)).outputs : [:]
             collected.enqueue(wave)
             let workerCount = min(workers, wave.count)
             let group = DispatchGroup()

@@ -56,7 +56,7 @@ public struct FigureBenchmark: Codable, Sendable {
                     for _ in 0..<iterations {
                         let start = ContinuousClock.now
                         _ = try FigureDrawing.draw(name, result: record, files: files, language: language)
-                        samples.append(milliseconds(since: start))
+                        samples.append(DirectiveRunner.seconds(since: start) * 1000)
                     }
                     let time = median(samples)
                     timings[name, default: []].append(time)
@@ -94,7 +94,8 @@ public struct FigureBenchmark: Codable, Sendable {
                   record.format == DirectiveResult.currentFormat else { continue }
             let folder = data + "/" + name.dropLast(".json".count)
             var files: [String: [UInt8]] = [:]
-            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasSuffix(".png") {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            where file.hasSuffix(".png") && !isFigureFile(file) {
                 if let bytes = FileManager.default.contents(atPath: folder + "/" + file) { files[file] = [UInt8](bytes) }
             }
             records.append((record, files))
@@ -102,15 +103,16 @@ public struct FigureBenchmark: Codable, Sendable {
         return records
     }
 
+    /// `comparison.es.png`: a figure the site published, `<name>.<language>.png`.
+    private static func isFigureFile(_ file: String) -> Bool {
+        let parts = file.split(separator: ".")
+        return parts.count == 3 && FigureDrawing.figureNames.contains(String(parts[0]))
+    }
+
     private static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return 0 }
         let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
-
-    private static func milliseconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) * 1e-15
     }
 }

@@ -49,9 +49,7 @@ public enum MethodNames {
     /// A recorded bound as a figure heading says it: "ε = 2/255"; the talk's bound, recorded in
     /// the network's input units ("0.01 model units"), as "±0,01 en unidades de la red".
     public static func boundPhrase(_ bound: String, language: FigureLanguage) -> String {
-        let modelUnits = " model units"
-        guard bound.hasSuffix(modelUnits) else { return "ε = \(bound)" }
-        let value = String(bound.dropLast(modelUnits.count))
+        guard let value = AttackConfiguration.modelUnitsValue(of: bound) else { return "ε = \(bound)" }
         switch language {
         case .spanish: return "±\(value.replacingOccurrences(of: ".", with: ",")) en unidades de la red"
         case .english: return "±\(value) in model units"

@@ -31,15 +31,16 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg-dev"])]),
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // libpng and libjpeg report errors by longjmp, which Swift cannot survive; these
         // small C targets keep every library call behind a setjmp.
         .target(name: "CPNGShim", dependencies: ["CPNG"]),
         .target(name: "CJPEGShim", dependencies: ["CJPEG"]),
         .target(name: "Imaging", dependencies: ["CPNGShim", "CJPEGShim"], swiftSettings: numericSettings),
-        .target(name: "Engine", dependencies: ["Imaging", "COpenBLAS"], swiftSettings: numericSettings),
+        // OpenBLAS is loaded at run time, not linked: it fixes its kernels when it initialises,
+        // and a linked library initialises before the engine can choose them (Engine/KernelChoice).
+        .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "Engine", dependencies: ["Imaging", "CBLASLoader"], swiftSettings: numericSettings),
         .target(name: "Attacks", dependencies: ["Engine", "Imaging"], swiftSettings: numericSettings),
         .target(name: "Figures", dependencies: ["CCairo", "Imaging"], swiftSettings: numericSettings),
         // Lessons reads Markdown through cmark-gfm (CommonMark, GFM tables, source positions of

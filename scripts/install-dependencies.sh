@@ -2,7 +2,7 @@
 # Installs the Debian packages Trilobite builds against (C libraries through pkg-config, and the
 # font its figures use). Safe to run again: apt-get skips what is already there.
 set -euo pipefail
-packages=(pkg-config libpng-dev libjpeg-dev libopenblas-dev libcairo2-dev fonts-dejavu-core libcmark-gfm-dev libcmark-gfm-extensions-dev)
+packages=(pkg-config libpng-dev libjpeg-dev libopenblas0-pthread libcairo2-dev fonts-dejavu-core libcmark-gfm-dev libcmark-gfm-extensions-dev)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -25,6 +25,7 @@ public struct EngineBenchmark: Codable, Sendable {
 
     public static func run(weights: EfficientNetLiteWeights, modelName: String, batch: Int = 1,
                            warmup: Int = 5, iterations: Int = 30) throws -> EngineBenchmark {
+        let kernels = try MatrixKernels.ready()
         let network = EfficientNetLite(weights)
         var state: UInt64 = 0x5EED
         let input = (0..<(batch * weights.inputSize * weights.inputSize * 3)).map { _ -> Float in
@@ -71,7 +72,7 @@ public struct EngineBenchmark: Codable, Sendable {
             Dictionary(uniqueKeysWithValues: totals.map { ($0.key.rawValue, $0.value / Double(iterations)) })
         }
         return EngineBenchmark(
-            model: modelName, batch: batch, threads: Compute.threadCount, backend: Compute.backendDescription,
+            model: modelName, batch: batch, threads: Compute.threadCount, backend: kernels.description,
             iterations: iterations,
             forwardMedianMilliseconds: forwardMedian, forwardMinimumMilliseconds: forwardTimes.first ?? 0,
             stepMedianMilliseconds: median(stepTimes), stepMinimumMilliseconds: stepTimes.first ?? 0,

@@ -1,14 +1,11 @@
-import COpenBLAS
+import CBLASLoader
 import Foundation
 
 /// Splits work over the machine's cores. The engine calls OpenBLAS single-threaded from each of
 /// its own workers: at batch 1 most of EfficientNet's matrices are too small for OpenBLAS's
 /// threading to pay off, and one split for every kernel keeps results deterministic.
 enum Compute {
-    static let threadCount: Int = {
-        openblas_set_num_threads(1)
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }()
+    static let threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Runs `body(i)` for `i` in `0..<count`, spread over the cores.
     @inline(__always)
@@ -32,7 +29,8 @@ enum Compute {
     /// `transposeB`; all row-major. The rows (or, for short matrices, the columns) are split over
     /// the cores, and `epilogue(rows, columns)` runs on each finished block from the same worker
     /// while it is still in cache (bias, ReLU6, residual). `prologue(rows)` prepares rows of A
-    /// (ReLU6's mask in the backward pass) before they are read.
+    /// (ReLU6's mask in the backward pass) before they are read. Only after
+    /// ``MatrixKernels/ready()`` has succeeded, as every network pass checks first.
     static func gemm(
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, b: UnsafePointer<Float>, transposeB: Bool,
@@ -52,19 +50,17 @@ enum Compute {
                 let rows = chunk(part, of: parts, total: m, granule: 4)
                 guard !rows.isEmpty else { return }
                 prologue?(rows)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                            Int32(rows.count), Int32(n), Int32(k), 1,
-                            a + rows.lowerBound * k, Int32(k), b, Int32(ldb), 0,
-                            c + rows.lowerBound * n, Int32(n))
+                trilobite_sgemm(transposeB ? 1 : 0, Int32(rows.count), Int32(n), Int32(k), 1,
+                                a + rows.lowerBound * k, Int32(k), b, Int32(ldb), 0,
+                                c + rows.lowerBound * n, Int32(n))
                 epilogue(rows, 0..<n)
             } else {
                 let columns = chunk(part, of: parts, total: n, granule: 16)
                 guard !columns.isEmpty else { return }
                 let bBlock = transposeB ? b + columns.lowerBound * k : b + columns.lowerBound
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                            Int32(m), Int32(columns.count), Int32(k), 1,
-                            a, Int32(k), bBlock, Int32(ldb), 0,
-                            c + columns.lowerBound, Int32(n))
+                trilobite_sgemm(transposeB ? 1 : 0, Int32(m), Int32(columns.count), Int32(k), 1,
+                                a, Int32(k), bBlock, Int32(ldb), 0,
+                                c + columns.lowerBound, Int32(n))
                 epilogue(0..<m, columns)
             }
         }
@@ -110,9 +106,4 @@ enum Compute {
         }
     }
 
-    /// Which backend does the matrix products, for reports.
-    static var backendDescription: String {
-        if let name = openblas_get_corename() { return "OpenBLAS (\(String(cString: name)) kernels)" }
-        return "OpenBLAS"
-    }
 }

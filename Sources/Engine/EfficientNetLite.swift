@@ -162,6 +162,7 @@ public final class EfficientNetLite {
     }
 
     private func prepare(input: [Float], batch: Int, forGradient: Bool) throws -> Workspace {
+        _ = try MatrixKernels.ready()
         let side = inputSize
         guard batch >= 1 else { throw EngineError.badInput("batch size must be at least 1, got \(batch)") }
         guard input.count == batch * side * side * 3 else {

@@ -8,6 +8,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     case unreadableLabels(path: String, reason: String)
     case unknownClass(name: String, suggestions: [String])
     case weightsNotFound(searched: [String])
+    case matrixLibraryUnavailable(library: String, reason: String)
+    case wrongMatrixProducts(kernels: String, detail: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,10 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
         case let .unknownClass(name, suggestions):
             let hint = suggestions.isEmpty ? "" : " Did you mean: \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?"
             return "unknown ImageNet class '\(name)'.\(hint) A class index 0–999 also works."
+        case let .matrixLibraryUnavailable(library, reason):
+            return "cannot load OpenBLAS (\(library)): \(reason). Install it with scripts/install-dependencies.sh (Debian package libopenblas0-pthread)."
+        case let .wrongMatrixProducts(kernels, detail):
+            return "OpenBLAS's \(kernels) kernels compute wrong matrix products on this CPU: \(detail). Choose other kernels with OPENBLAS_CORETYPE (for example Haswell, Sandybridge or Prescott) or install another OpenBLAS build."
         case let .weightsNotFound(searched):
             return "cannot find the Weights folder (looked in \(searched.joined(separator: ", "))); run from the project folder or pass --weights DIR"
         }

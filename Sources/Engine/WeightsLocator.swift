@@ -40,11 +40,14 @@ public struct ClassificationReport: Codable, Sendable {
     public let image: String
     public let top: [ClassScore]
     public let logits: [Float]
+    /// The matrix kernels that computed the logits and why they were chosen (``MatrixKernels``).
+    public let kernels: String
 
-    public init(model: String, image: String, top: [ClassScore], logits: [Float]) {
+    public init(model: String, image: String, top: [ClassScore], logits: [Float], kernels: String) {
         self.model = model
         self.image = image
         self.top = top
         self.logits = logits
+        self.kernels = kernels
     }
 }

@@ -14,7 +14,7 @@ struct Classify: ParsableCommand {
     @Option(help: "How many classes to list.")
     var top: Int = 5
 
-    @Flag(help: "Print JSON: model, top classes and all 1000 logits.")
+    @Flag(help: "Print JSON: model, top classes, all 1000 logits and the matrix kernels used.")
     var json = false
 
     @Option(help: "Folder with the weights (default: ./Weights or the project's).")
@@ -34,7 +34,8 @@ struct Classify: ParsableCommand {
             let probabilities = Softmax.probabilities(logits, classes: logits.count)
             let best = Softmax.top(top, probabilities: probabilities[...], labels: labels)
             if json {
-                try printJSON(ClassificationReport(model: model.rawValue, image: image, top: best, logits: logits))
+                try printJSON(ClassificationReport(model: model.rawValue, image: image, top: best, logits: logits,
+                                                    kernels: try MatrixKernels.ready().description))
             } else {
                 print("\(image) — \(model.displayName)")
                 for (rank, score) in best.enumerated() {

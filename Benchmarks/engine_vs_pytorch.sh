@@ -11,6 +11,10 @@ variant=${model#lite}
 reference=${TRILOBITE_REFERENCE:-../shared/reference}
 python=$("$reference/setup.sh" /tmp/trilobite-refenv)
 swift build -c release --product trilobite >/dev/null
+# Timings mean little without the machine: CPU, and the kernels the engine chose for it.
+awk -F': ' '/^vendor_id|^cpu family|^model\t|^model name/ && !seen[$1]++ {printf "%s: %s\n", $1, $2}' /proc/cpuinfo | sed 's/\t//g'
+echo "OPENBLAS_CORETYPE: ${OPENBLAS_CORETYPE:-(not set)}"
+.build/release/trilobite bench --model "$model" --iterations 1 | head -1
 ours_fwd=(); ours_step=(); peer_fwd=(); peer_step=(); ours_batch=()
 for round in $(seq "$rounds"); do
     peer=$("$python" "$reference/peer_bench.py" "$variant" 2)

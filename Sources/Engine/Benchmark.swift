@@ -8,6 +8,8 @@ public struct EngineBenchmark: Codable, Sendable {
     public let batch: Int
     public let threads: Int
     public let backend: String
+    /// Vendor, family, model and the SIMD extensions the kernels were chosen from.
+    public let cpu: String
     public let iterations: Int
     public let forwardMedianMilliseconds: Double
     public let forwardMinimumMilliseconds: Double
@@ -72,7 +74,7 @@ public struct EngineBenchmark: Codable, Sendable {
             Dictionary(uniqueKeysWithValues: totals.map { ($0.key.rawValue, $0.value / Double(iterations)) })
         }
         return EngineBenchmark(
-            model: modelName, batch: batch, threads: Compute.threadCount, backend: kernels.description,
+            model: modelName, batch: batch, threads: Compute.threadCount, backend: kernels.description, cpu: kernels.cpu.description,
             iterations: iterations,
             forwardMedianMilliseconds: forwardMedian, forwardMinimumMilliseconds: forwardTimes.first ?? 0,
             stepMedianMilliseconds: median(stepTimes), stepMinimumMilliseconds: stepTimes.first ?? 0,

@@ -51,6 +51,7 @@ struct Bench: ParsableCommand {
                 try printJSON(report)
             } else {
                 print("\(model.displayName), batch \(report.batch), \(report.threads) threads, \(report.backend)")
+                print("CPU: \(report.cpu)")
                 print(String(format: "forward          median %7.2f ms   min %7.2f ms   %.1f GFLOP/s",
                              report.forwardMedianMilliseconds, report.forwardMinimumMilliseconds, report.forwardGigaflopsPerSecond))
                 print(String(format: "forward+gradient median %7.2f ms   min %7.2f ms",

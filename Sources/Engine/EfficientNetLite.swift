@@ -145,8 +145,24 @@ public final class EfficientNetLite {
     public func logitsAndInputGradient(
         input: [Float], batch: Int, lossGradient: ([Float]) throws -> [Float]
     ) throws -> (logits: [Float], gradient: [Float]) {
+        try logitsAndInputGradient(input: input, batch: batch, adjustingReLU6Outputs: nil, lossGradient: lossGradient)
+    }
+
+    /// For the golden tests: `adjustReLU6Outputs` runs between the forward and the backward pass
+    /// with every stored ReLU6 output in forward order (stem; per block its expansion, if any,
+    /// then its depthwise convolution; head), each `batch × side × side × channels`. The backward
+    /// pass reads these buffers only as masks (gradient passes where 0 < y < 6): the stem,
+    /// depthwise and pointwise backward passes read a stored output only through
+    /// `Compute.maskReLU6`, and none reads its input. So a test can read our masks and impose a
+    /// reference's where float32 rounding decides them. The pointers are valid during the call only.
+    func logitsAndInputGradient(
+        input: [Float], batch: Int,
+        adjustingReLU6Outputs adjustReLU6Outputs: (([UnsafeMutableBufferPointer<Float>]) -> Void)?,
+        lossGradient: ([Float]) throws -> [Float]
+    ) throws -> (logits: [Float], gradient: [Float]) {
         let workspace = try prepare(input: input, batch: batch, forGradient: true)
         forward(input, workspace)
+        adjustReLU6Outputs?(reLU6Outputs(workspace))
         let logits = Array(UnsafeBufferPointer(start: workspace.logits, count: batch * classCount))
         let logitGradient = try lossGradient(logits)
         guard logitGradient.count == logits.count else {
@@ -159,6 +175,22 @@ public final class EfficientNetLite {
             }
         }
         return (logits, gradient)
+    }
+
+    /// The buffers ReLU6's masks are read from, in forward order.
+    private func reLU6Outputs(_ w: Workspace) -> [UnsafeMutableBufferPointer<Float>] {
+        let stemSide = weights.stem.outputSide(inputSize)
+        var outputs = [UnsafeMutableBufferPointer(start: w.stemOutput, count: w.batch * stemSide * stemSide * weights.stem.outChannels)]
+        for (index, block) in weights.blocks.enumerated() {
+            let inSide = w.sides[index], outSide = w.sides[index + 1]
+            if let expanded = w.blocks[index].expanded {
+                outputs.append(UnsafeMutableBufferPointer(start: expanded, count: w.batch * inSide * inSide * block.expandedChannels))
+            }
+            outputs.append(UnsafeMutableBufferPointer(start: w.blocks[index].depthwise, count: w.batch * outSide * outSide * block.expandedChannels))
+        }
+        let finalSide = w.sides.last ?? 1
+        outputs.append(UnsafeMutableBufferPointer(start: w.headOutput, count: w.batch * finalSide * finalSide * weights.head.outChannels))
+        return outputs
     }
 
     private func prepare(input: [Float], batch: Int, forGradient: Bool) throws -> Workspace {

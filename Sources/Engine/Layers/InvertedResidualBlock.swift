@@ -72,20 +72,25 @@ struct InvertedResidualBlock: Sendable {
         clock: LayerClock? = nil
     ) {
         let outSide = depthwise.outputSide(side)
-        // The projection is linear: its backward reads doutput without masking it.
+        // The projection is linear: its backward reads doutput without masking it, and applies
+        // the depthwise layer's ReLU6 mask to dDepthwise as its product finishes.
         clock.measure(.projection, backward: true) {
             projection.backward(outputGradient: UnsafeMutablePointer(mutating: doutput), output: buffers.output,
-                                pixels: batch * outSide * outSide, inputGradient: dDepthwise)
+                                pixels: batch * outSide * outSide, inputGradient: dDepthwise,
+                                inputMask: buffers.depthwise)
         }
         let depthwiseInputGradient = buffers.expanded == nil ? dx : dExpanded
+        // With an expansion the depthwise layer's input is a ReLU6 output: its mask is applied
+        // to each pixel of dExpanded as the gather finishes it, so the expansion need not.
         clock.measure(.depthwise, backward: true) {
-            depthwise.backward(outputGradient: dDepthwise, output: buffers.depthwise, batch: batch, side: side,
+            depthwise.backward(outputGradient: dDepthwise, batch: batch, side: side,
+                               inputMask: buffers.expanded.map { UnsafePointer($0) },
                                inputGradient: depthwiseInputGradient)
         }
         if let expansion, let expanded = buffers.expanded {
             clock.measure(.expansion, backward: true) {
                 expansion.backward(outputGradient: dExpanded, output: expanded, pixels: batch * side * side,
-                                   inputGradient: dx)
+                                   inputGradient: dx, outputGradientIsMasked: true)
             }
         }
         if hasSkip {

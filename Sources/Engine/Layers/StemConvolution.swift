@@ -119,7 +119,8 @@ struct StemConvolution: Sendable {
     private func backwardTaps(input: Int, pad: Int, outSide: Int, stride: Int) -> (first: Int, base: Int, js: ClosedRange<Int>?) {
         let shifted = input + pad
         let first = shifted % stride, base = shifted / stride
-        let low = max(0, base - outSide + 1), high = min(base, (kernel - 1 - first) / stride)
+        // (With stride > kernel, `first` can be past the last tap: then no tap reaches the input.)
+        let low = max(0, base - outSide + 1), high = first < kernel ? min(base, (kernel - 1 - first) / stride) : -1
         return (first, base, low <= high ? low...high : nil)
     }
 

@@ -248,8 +248,12 @@ public final class EfficientNetLite {
             weights.head.backward(outputGradient: w.headGradient, output: w.headOutput,
                                   pixels: batch * finalSide * finalSide, inputGradient: headInputGradient)
         }
+        // The stem's ReLU6 mask is applied by the first block when it can (Lite's first block has
+        // no expansion and no skip), as it writes each pixel, instead of in a pass of its own.
+        let stemMaskFused = weights.blocks.first?.masksInputGradient ?? false
         for index in weights.blocks.indices.reversed() {
             weights.blocks[index].backward(outputGradient: gradient, batch: batch, side: w.sides[index], buffers: w.blocks[index],
+                                           inputMask: index == 0 && stemMaskFused ? UnsafePointer(w.stemOutput) : nil,
                                            depthwiseGradient: w.depthwiseGradient, expandedGradient: w.expandedGradient,
                                            inputGradient: spare, clock: clock)
             swap(&gradient, &spare)
@@ -257,7 +261,7 @@ public final class EfficientNetLite {
         let stemGradient = gradient
         clock.measure(.stem, backward: true) {
             weights.stem.backward(outputGradient: stemGradient, output: w.stemOutput, batch: batch, side: inputSize,
-                                  columns: w.stemColumns, inputGradient: dx)
+                                  columns: w.stemColumns, inputGradient: dx, outputGradientIsMasked: stemMaskFused)
         }
     }
 }

@@ -95,77 +95,99 @@ struct DepthwiseConvolution: Sendable {
         }
     }
 
-    /// The taps through which input coordinate `input` reaches an output: `tap` runs over
-    /// `first, first + stride, …` below `kernel`, reaching output `(input + pad − tap) / stride`,
-    /// limited to outputs in `0..<outSide`.
+    /// The taps through which input coordinate `input` reaches an output: taps
+    /// `first + j·stride` for `j` in `js`, reaching output `base − j` (so `0 ≤ base − j < outSide`).
+    /// `stride` is a literal at every call site, so the `%` and `/` here compile to shifts; they
+    /// run once per input row or column, never per tap.
     @inline(__always)
-    private func backwardTaps(input: Int, pad: Int, outSide: Int) -> StrideTo<Int> {
+    private func backwardTaps(input: Int, pad: Int, outSide: Int, stride: Int) -> (first: Int, base: Int, js: ClosedRange<Int>?) {
         let shifted = input + pad
-        // Largest output reached is shifted / stride at the smallest tap; keep outputs < outSide.
-        var first = shifted % stride
-        let lowestTapForRange = shifted - (outSide - 1) * stride
-        if first < lowestTapForRange {
-            first += (lowestTapForRange - first + stride - 1) / stride * stride
-        }
-        return Swift.stride(from: first, to: min(kernel, shifted + 1), by: stride)
+        let first = shifted % stride, base = shifted / stride
+        // (With stride > kernel, `first` can be past the last tap: then no tap reaches the input.)
+        let low = max(0, base - outSide + 1), high = first < kernel ? min(base, (kernel - 1 - first) / stride) : -1
+        return (first, base, low <= high ? low...high : nil)
     }
 
-    /// dy: `[batch × out × out × channels]`, multiplied in place by ReLU6's mask read off `y`
-    /// → dx: `[batch × side × side × channels]`. Written as a gather over the taps that reach each
-    /// input pixel, so that workers own disjoint rows of dx and need no locks.
+    /// dy: `[batch × out × out × channels]`, already multiplied by ReLU6's mask of this layer's
+    /// output (the projection's backward does that while its product is in cache) → dx:
+    /// `[batch × side × side × channels]`, multiplied by ReLU6's mask read off `inputMask` (this
+    /// layer's input, when it is the output of a ReLU6) pixel by pixel while the pixel is in L1.
+    /// Written as a gather over the taps that reach each input pixel, so that workers own
+    /// disjoint rows of dx and need no locks.
     func backward(
-        outputGradient dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>,
-        batch: Int, side: Int, inputGradient dx: UnsafeMutablePointer<Float>
+        outputGradient dy: UnsafePointer<Float>, batch: Int, side: Int,
+        inputMask: UnsafePointer<Float>?, inputGradient dx: UnsafeMutablePointer<Float>
     ) {
-        let outSide = outputSide(side), pad = padBefore(side)
-        let channels = self.channels, kernel = self.kernel, stride = self.stride
-        let outCount = batch * outSide * outSide * channels
-        let parts = Compute.threadCount
-        Compute.parallel(parts) { part in
-            Compute.maskReLU6(dy, output: y, range: Compute.chunk(part, of: parts, total: outCount, granule: 16))
-        }
         let rowCount = batch * side
-        let vectorChannels = channels / 16 * 16
+        let parts = min(Compute.threadCount, rowCount)
         weights.withUnsafeBufferPointer { wBuffer in
             let w = wBuffer.baseAddress!
-            let rowParts = min(parts, rowCount)
-            Compute.parallel(rowParts) { part in
-                for row in Compute.chunk(part, of: rowParts, total: rowCount) {
-                    let image = row / side, inY = row % side
-                    let gradientImage = dy + image * outSide * outSide * channels
-                    let tapsY = backwardTaps(input: inY, pad: pad, outSide: outSide)
-                    for inX in 0..<side {
-                        let out = dx + (row * side + inX) * channels
-                        let tapsX = backwardTaps(input: inX, pad: pad, outSide: outSide)
-                        var c = 0
-                        while c < vectorChannels {
-                            var acc = SIMD16<Float>(repeating: 0)
-                            for ky in tapsY {
-                                let outY = (inY + pad - ky) / stride
-                                let gradientRow = gradientImage + outY * outSide * channels + c
-                                let weightRow = w + ky * kernel * channels + c
-                                for kx in tapsX {
-                                    let outX = (inX + pad - kx) / stride
-                                    let g = UnsafeRawPointer(gradientRow + outX * channels).loadUnaligned(as: SIMD16<Float>.self)
-                                    let tap = UnsafeRawPointer(weightRow + kx * channels).loadUnaligned(as: SIMD16<Float>.self)
-                                    acc += g * tap
-                                }
-                            }
-                            UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD16<Float>.self)
-                            c += 16
-                        }
-                        for channel in vectorChannels..<channels {
-                            var sum: Float = 0
-                            for ky in tapsY {
-                                for kx in tapsX {
-                                    let outY = (inY + pad - ky) / stride, outX = (inX + pad - kx) / stride
-                                    sum += gradientImage[(outY * outSide + outX) * channels + channel]
-                                        * w[(ky * kernel + kx) * channels + channel]
-                                }
-                            }
-                            out[channel] = sum
+            Compute.parallel(parts) { part in
+                let rows = Compute.chunk(part, of: parts, total: rowCount)
+                // Specialised on the two strides EfficientNet uses, so that no division is left.
+                switch stride {
+                case 1: gatherRows(rows, stride: 1, dy: dy, batch: batch, side: side, w: w, inputMask: inputMask, dx: dx)
+                case 2: gatherRows(rows, stride: 2, dy: dy, batch: batch, side: side, w: w, inputMask: inputMask, dx: dx)
+                default: gatherRows(rows, stride: stride, dy: dy, batch: batch, side: side, w: w, inputMask: inputMask, dx: dx)
+                }
+            }
+        }
+    }
+
+    /// The rows `rows` (of `batch · side`) of dx: every tap is a pointer step, `channels` floats
+    /// back in dy and `stride · channels` forward in the weights.
+    @inline(__always)
+    private func gatherRows(
+        _ rows: Range<Int>, stride: Int, dy: UnsafePointer<Float>, batch: Int, side: Int,
+        w: UnsafePointer<Float>, inputMask: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>
+    ) {
+        let outSide = outputSide(side), pad = padBefore(side)
+        let channels = self.channels, kernel = self.kernel
+        let vectorChannels = channels / 16 * 16
+        for row in rows {
+            let image = row / side, inY = row % side
+            let gradientImage = dy + image * outSide * outSide * channels
+            let (firstY, baseY, jsY) = backwardTaps(input: inY, pad: pad, outSide: outSide, stride: stride)
+            for inX in 0..<side {
+                let out = dx + (row * side + inX) * channels
+                let (firstX, baseX, jsX) = backwardTaps(input: inX, pad: pad, outSide: outSide, stride: stride)
+                guard let jsY, let jsX else {
+                    for channel in 0..<channels { out[channel] = 0 }
+                    continue
+                }
+                // Tap (jy, jx) reads dy at (baseY − jy, baseX − jx) and weight (firstY + jy·stride, firstX + jx·stride).
+                let gradientCorner = gradientImage + (baseY * outSide + baseX) * channels
+                let weightCorner = w + (firstY * kernel + firstX) * channels
+                let gradientRowStep = outSide * channels, weightRowStep = stride * kernel * channels
+                let gradientTapStep = channels, weightTapStep = stride * channels
+                var c = 0
+                while c < vectorChannels {
+                    var acc = SIMD16<Float>(repeating: 0)
+                    for jy in jsY {
+                        let gradientRow = gradientCorner - jy * gradientRowStep + c
+                        let weightRow = weightCorner + jy * weightRowStep + c
+                        for jx in jsX {
+                            let g = UnsafeRawPointer(gradientRow - jx * gradientTapStep).loadUnaligned(as: SIMD16<Float>.self)
+                            let tap = UnsafeRawPointer(weightRow + jx * weightTapStep).loadUnaligned(as: SIMD16<Float>.self)
+                            acc += g * tap
                         }
                     }
+                    UnsafeMutableRawPointer(out + c).storeBytes(of: acc, as: SIMD16<Float>.self)
+                    c += 16
+                }
+                for channel in vectorChannels..<channels {
+                    var sum: Float = 0
+                    for jy in jsY {
+                        for jx in jsX {
+                            sum += gradientCorner[channel - jy * gradientRowStep - jx * gradientTapStep]
+                                * weightCorner[channel + jy * weightRowStep + jx * weightTapStep]
+                        }
+                    }
+                    out[channel] = sum
+                }
+                if let inputMask {
+                    let pixel = (row * side + inX) * channels
+                    Compute.maskReLU6(out, output: inputMask + pixel, range: 0..<channels)
                 }
             }
         }

@@ -37,6 +37,10 @@ struct InvertedResidualBlock: Sendable {
         }
     }
 
+    /// Whether ``backward(outputGradient:batch:side:buffers:inputMask:depthwiseGradient:expandedGradient:inputGradient:clock:)``
+    /// can apply its input's ReLU6 mask: only when the depthwise layer writes dx itself.
+    var masksInputGradient: Bool { expansion == nil && !hasSkip }
+
     /// The activations a block keeps for its backward pass.
     struct Buffers {
         /// `[batch × side × side × expanded]`, absent without an expansion (the input is used).
@@ -64,28 +68,36 @@ struct InvertedResidualBlock: Sendable {
 
     /// doutput → dx. `dDepthwise` (`[batch × out × out × expanded]`) and `dExpanded`
     /// (`[batch × side × side × expanded]`) are scratch; `doutput` is left intact.
+    /// `inputMask`: the block's input when it is a ReLU6 output and ``masksInputGradient``;
+    /// dx then comes out multiplied by its mask (the depthwise gather applies it per pixel).
     func backward(
         outputGradient doutput: UnsafePointer<Float>, batch: Int, side: Int, buffers: Buffers,
+        inputMask: UnsafePointer<Float>? = nil,
         depthwiseGradient dDepthwise: UnsafeMutablePointer<Float>,
         expandedGradient dExpanded: UnsafeMutablePointer<Float>,
         inputGradient dx: UnsafeMutablePointer<Float>,
         clock: LayerClock? = nil
     ) {
         let outSide = depthwise.outputSide(side)
-        // The projection is linear: its backward reads doutput without masking it.
+        // The projection is linear: its backward reads doutput without masking it, and applies
+        // the depthwise layer's ReLU6 mask to dDepthwise as its product finishes.
         clock.measure(.projection, backward: true) {
             projection.backward(outputGradient: UnsafeMutablePointer(mutating: doutput), output: buffers.output,
-                                pixels: batch * outSide * outSide, inputGradient: dDepthwise)
+                                pixels: batch * outSide * outSide, inputGradient: dDepthwise,
+                                inputMask: buffers.depthwise)
         }
         let depthwiseInputGradient = buffers.expanded == nil ? dx : dExpanded
+        // With an expansion the depthwise layer's input is a ReLU6 output: its mask is applied
+        // to each pixel of dExpanded as the gather finishes it, so the expansion need not.
         clock.measure(.depthwise, backward: true) {
-            depthwise.backward(outputGradient: dDepthwise, output: buffers.depthwise, batch: batch, side: side,
+            depthwise.backward(outputGradient: dDepthwise, batch: batch, side: side,
+                               inputMask: buffers.expanded.map { UnsafePointer($0) } ?? inputMask,
                                inputGradient: depthwiseInputGradient)
         }
         if let expansion, let expanded = buffers.expanded {
             clock.measure(.expansion, backward: true) {
                 expansion.backward(outputGradient: dExpanded, output: expanded, pixels: batch * side * side,
-                                   inputGradient: dx)
+                                   inputGradient: dx, outputGradientIsMasked: true)
             }
         }
         if hasSkip {

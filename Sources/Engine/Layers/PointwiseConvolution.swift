@@ -42,17 +42,34 @@ struct PointwiseConvolution: Sendable {
         }
     }
 
-    /// dy: `[pixels × out]` (multiplied in place by ReLU6's mask, read off `y`) → dx: `[pixels × in]`.
+    /// dy: `[pixels × out]` (multiplied in place by ReLU6's mask, read off `y`, unless the
+    /// caller has done that already: `outputGradientIsMasked`) → dx: `[pixels × in]`. With
+    /// `inputMask` (this layer's input, when it is a ReLU6 output) dx is multiplied by that mask
+    /// block by block as the product finishes, while the block is still in cache, which saves
+    /// the next layer a pass over memory.
     func backward(
         outputGradient dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>,
-        pixels: Int, inputGradient dx: UnsafeMutablePointer<Float>
+        pixels: Int, inputGradient dx: UnsafeMutablePointer<Float>,
+        outputGradientIsMasked: Bool = false, inputMask: UnsafePointer<Float>? = nil
     ) {
-        let outChannels = self.outChannels
-        let mask: ((Range<Int>) -> Void)? = relu6 ? { rows in
+        let outChannels = self.outChannels, inChannels = self.inChannels
+        let mask: ((Range<Int>) -> Void)? = relu6 && !outputGradientIsMasked ? { rows in
             Compute.maskReLU6(dy, output: y, range: rows.lowerBound * outChannels..<rows.upperBound * outChannels)
         } : nil
         weights.withUnsafeBufferPointer { w in
             Compute.gemm(m: pixels, n: inChannels, k: outChannels, a: dy, b: w.baseAddress!, transposeB: false, c: dx,
+                         epilogue: { rows, columns in
+                             guard let inputMask else { return }
+                             if columns.count == inChannels {
+                                 Compute.maskReLU6(dx, output: inputMask, range: rows.lowerBound * inChannels..<rows.upperBound * inChannels)
+                             } else {
+                                 for row in rows {
+                                     let base = row * inChannels
+                                     Compute.maskReLU6(dx, output: inputMask,
+                                                       range: (base + columns.lowerBound)..<(base + columns.upperBound))
+                                 }
+                             }
+                         },
                          prologue: mask)
         }
     }

@@ -83,44 +83,69 @@ struct StemConvolution: Sendable {
         }
     }
 
-    /// dy (masked in place by ReLU6, read off `y`) → dcols (`cols` scratch) → dx by summing
-    /// every column entry back onto the pixel it was copied from (a gather per input row, so
-    /// workers write disjoint rows).
+    /// dy (masked in place by ReLU6, read off `y`, unless `outputGradientIsMasked`) → dcols
+    /// (`cols` scratch) → dx by summing every column entry back onto the pixel it was copied
+    /// from (a gather per input row, so workers write disjoint rows).
     func backward(
         outputGradient dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>,
         batch: Int, side: Int, columns dcols: UnsafeMutablePointer<Float>,
-        inputGradient dx: UnsafeMutablePointer<Float>
+        inputGradient dx: UnsafeMutablePointer<Float>, outputGradientIsMasked: Bool = false
     ) {
         let outSide = outputSide(side), pad = padBefore(side)
-        let kernel = self.kernel, stride = self.stride, inChannels = self.inChannels, width = columnsPerPixel
+        let width = columnsPerPixel
         let outChannels = self.outChannels
         weights.withUnsafeBufferPointer { w in
             Compute.gemm(m: batch * outSide * outSide, n: width, k: outChannels, a: dy, b: w.baseAddress!, transposeB: false, c: dcols,
-                         prologue: { rows in
+                         prologue: outputGradientIsMasked ? nil : { rows in
                              Compute.maskReLU6(dy, output: y, range: rows.lowerBound * outChannels..<rows.upperBound * outChannels)
                          })
         }
         let rowCount = batch * side
         let parts = min(Compute.threadCount, rowCount)
         Compute.parallel(parts) { part in
-            for row in Compute.chunk(part, of: parts, total: rowCount) {
-                let image = row / side, inY = row % side
-                for inX in 0..<side {
-                    let pixel = dx + (row * side + inX) * inChannels
-                    for i in 0..<inChannels { pixel[i] = 0 }
-                    for ky in 0..<kernel {
-                        let t = inY + pad - ky
-                        if t < 0 || t % stride != 0 { continue }
-                        let outY = t / stride
-                        if outY >= outSide { continue }
-                        for kx in 0..<kernel {
-                            let u = inX + pad - kx
-                            if u < 0 || u % stride != 0 { continue }
-                            let outX = u / stride
-                            if outX >= outSide { continue }
-                            let slot = dcols + ((image * outSide + outY) * outSide + outX) * width + (ky * kernel + kx) * inChannels
-                            for i in 0..<inChannels { pixel[i] += slot[i] }
-                        }
+            let rows = Compute.chunk(part, of: parts, total: rowCount)
+            // The stride is 2 (a literal, so the tap arithmetic is shifts) and RGB the usual input.
+            if inChannels == 3 {
+                gatherColumns(rows, stride: 2, inChannels: 3, side: side, outSide: outSide, pad: pad, dcols: dcols, dx: dx)
+            } else {
+                gatherColumns(rows, stride: 2, inChannels: inChannels, side: side, outSide: outSide, pad: pad, dcols: dcols, dx: dx)
+            }
+        }
+    }
+
+    /// The taps through which input coordinate `input` reaches an output: taps
+    /// `first + j·stride` for `j` in `js`, reaching output `base − j`. Once per row or column.
+    @inline(__always)
+    private func backwardTaps(input: Int, pad: Int, outSide: Int, stride: Int) -> (first: Int, base: Int, js: ClosedRange<Int>?) {
+        let shifted = input + pad
+        let first = shifted % stride, base = shifted / stride
+        // (With stride > kernel, `first` can be past the last tap: then no tap reaches the input.)
+        let low = max(0, base - outSide + 1), high = first < kernel ? min(base, (kernel - 1 - first) / stride) : -1
+        return (first, base, low <= high ? low...high : nil)
+    }
+
+    /// Rows `rows` (of `batch · side`) of dx from dcols, `[pixels × (ky, kx, in)]`.
+    @inline(__always)
+    private func gatherColumns(
+        _ rows: Range<Int>, stride: Int, inChannels: Int, side: Int, outSide: Int, pad: Int,
+        dcols: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>
+    ) {
+        let kernel = self.kernel, width = kernel * kernel * inChannels
+        for row in rows {
+            let image = row / side, inY = row % side
+            let (firstY, baseY, jsY) = backwardTaps(input: inY, pad: pad, outSide: outSide, stride: stride)
+            for inX in 0..<side {
+                let pixel = dx + (row * side + inX) * inChannels
+                for i in 0..<inChannels { pixel[i] = 0 }
+                let (firstX, baseX, jsX) = backwardTaps(input: inX, pad: pad, outSide: outSide, stride: stride)
+                guard let jsY, let jsX else { continue }
+                // Tap (jy, jx): output (baseY − jy, baseX − jx), column slot (firstY + jy·stride, firstX + jx·stride).
+                let corner = dcols + ((image * outSide + baseY) * outSide + baseX) * width + (firstY * kernel + firstX) * inChannels
+                let rowStep = outSide * width - stride * kernel * inChannels, tapStep = width - stride * inChannels
+                for jy in jsY {
+                    for jx in jsX {
+                        let slot = corner - jy * rowStep - jx * tapStep
+                        for i in 0..<inChannels { pixel[i] += slot[i] }
                     }
                 }
             }

@@ -38,7 +38,7 @@ func runDeepFool(_ run: AttackRun) throws -> AttackOutcome {
 
     for step in 0..<run.config.steps {
         let answer = try run.logitsAndGradients(of: image, rows: candidates.count) { _ in seeds }
-        let scores = ClassScores(logits: answer.logits[...])
+        let scores = ClassScores(logits: answer.logits)
         run.record(step: step, image: image, scores: scores, loss: scores.margin(of: originalClass))
         if run.isSuccessful(scores) {
             return AttackOutcome(image: image, modifications: step, stopReason: .succeeded,

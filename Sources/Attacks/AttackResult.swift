@@ -23,7 +23,8 @@ public struct AttackTraceEntry: Codable, Sendable, Hashable {
 public struct QueryCounts: Codable, Sendable, Hashable {
     /// Calls of `logitsAndGradient` (white-box work).
     public var gradientCalls = 0
-    /// Images in those calls (a DeepFool step sends one per candidate class).
+    /// Input gradients those calls returned: one per image, and one per candidate class in a
+    /// DeepFool step (its candidates share one forward of the image, but each has its backward).
     public var gradientImages = 0
     /// Calls of `logits` (forward only): the evaluation of the result (and of the saved image when
     /// it differs), and of the original unless the method's first gradient call was at the

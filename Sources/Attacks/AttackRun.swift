@@ -105,7 +105,7 @@ final class AttackRun {
     func logitsAndGradient(
         of images: [Float], count: Int, lossGradient: ([Float]) -> [Float]
     ) throws -> (logits: [Float], gradient: [Float]) {
-        if let last = lastGradientCall, last.count == count, last.images == images,
+        if let last = lastGradientCall, !last.sharedForward, last.count == count, last.images == images,
            lossGradient(last.logits) == last.seeds {
             counts.repeatedGradientCalls += 1
             return (last.logits, last.gradient)
@@ -119,15 +119,45 @@ final class AttackRun {
         }
         try check(answer.logits, expected: count * classCount, what: "logits")
         try check(answer.gradient, expected: count * valuesPerImage, what: "the input gradient")
-        lastGradientCall = GradientCall(images: images, count: count, seeds: seeds,
+        lastGradientCall = GradientCall(images: images, count: count, sharedForward: false, seeds: seeds,
                                         logits: answer.logits, gradient: answer.gradient)
+        return answer
+    }
+
+    /// One image's logits and `rows` gradients from one forward (``Classifier/logitsAndGradients(image:rows:lossGradients:)``);
+    /// `lossGradients` maps the image's logits to `rows × classCount` loss gradients.
+    ///
+    /// Counted as one gradient call of `rows` gradient images, as the batch of `rows` copies it
+    /// replaces was, so that records keep their meaning and stay comparable. A repeat of the
+    /// previous call is answered as in ``logitsAndGradient(of:count:lossGradient:)``.
+    func logitsAndGradients(
+        of image: [Float], rows: Int, lossGradients: ([Float]) -> [Float]
+    ) throws -> (logits: [Float], gradients: [Float]) {
+        if let last = lastGradientCall, last.sharedForward, last.count == rows, last.images == image,
+           lossGradients(last.logits) == last.seeds {
+            counts.repeatedGradientCalls += 1
+            return (last.logits, last.gradient)
+        }
+        counts.gradientCalls += 1
+        counts.gradientImages += rows
+        var seeds: [Float] = []
+        let answer = try classifier.logitsAndGradients(image: image, rows: rows) { logits in
+            seeds = lossGradients(logits)
+            return seeds
+        }
+        try check(answer.logits, expected: classCount, what: "logits")
+        try check(answer.gradients, expected: rows * valuesPerImage, what: "the input gradients")
+        lastGradientCall = GradientCall(images: image, count: rows, sharedForward: true, seeds: seeds,
+                                        logits: answer.logits, gradient: answer.gradients)
         return answer
     }
 
     /// The previous gradient call, for ``logitsAndGradient(of:count:lossGradient:)``.
     private struct GradientCall {
         var images: [Float]
+        /// `count` images (false), or one image and `count` gradient rows from one forward (true).
         var count: Int
+        var sharedForward: Bool
         var seeds: [Float]
         var logits: [Float]
         var gradient: [Float]

@@ -26,4 +26,30 @@ public protocol Classifier: AnyObject {
         images: [Float], count: Int,
         lossGradient: ([Float]) -> [Float]
     ) throws -> (logits: [Float], gradient: [Float])
+    /// Runs one image forward and back-propagates several loss gradients from that one forward:
+    /// `lossGradients` maps the image's logits (`classCount`) to `rows × classCount` values, one
+    /// d loss / d logits per row. Returns the logits and one d loss / d image per row
+    /// (`rows × side × side × 3`, [0,1] units), each equal to what ``logitsAndGradient(images:count:lossGradient:)``
+    /// gives for the image seeded with that row.
+    func logitsAndGradients(
+        image: [Float], rows: Int,
+        lossGradients: ([Float]) -> [Float]
+    ) throws -> (logits: [Float], gradients: [Float])
+}
+
+extension Classifier {
+    /// For a classifier without a shared-forward backward: the image replicated once per row,
+    /// one batched gradient call, the first copy's logits.
+    public func logitsAndGradients(
+        image: [Float], rows: Int, lossGradients: ([Float]) -> [Float]
+    ) throws -> (logits: [Float], gradients: [Float]) {
+        var batch: [Float] = []
+        batch.reserveCapacity(rows * image.count)
+        for _ in 0..<rows { batch += image }
+        let classes = classCount
+        let answer = try logitsAndGradient(images: batch, count: rows) { logits in
+            lossGradients(Array(logits.prefix(classes)))
+        }
+        return (Array(answer.logits.prefix(classes)), answer.gradient)
+    }
 }

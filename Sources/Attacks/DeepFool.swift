@@ -3,8 +3,9 @@
 /// changes.
 ///
 /// Candidate classes are the original's top `candidateClasses` (10, as in the authors' code).
-/// Each step makes one batched gradient call: the image replicated once per candidate k ≠ y, item k
-/// seeded with e_k − e_y, which gives w_k = ∇(z_k − z_y) directly. Then
+/// Each step makes one gradient call with one forward of the image and one backward per candidate
+/// k ≠ y, row k seeded with e_k − e_y, which gives w_k = ∇(z_k − z_y) directly (the candidates share
+/// the forward: ``Classifier/logitsAndGradients(image:rows:lossGradients:)``). Then
 ///
 ///     l = argmin_k |f_k| / ‖w_k‖₂          (f_k = z_k − z_y)
 ///     r = (|f_l| / ‖w_l‖₂ + 1e-4) · w_l / ‖w_l‖₂,   r_total += r
@@ -32,20 +33,12 @@ func runDeepFool(_ run: AttackRun) throws -> AttackOutcome {
         seeds[row * classCount + candidate] = 1
         seeds[row * classCount + originalClass] = -1
     }
-    var batch = [Float](repeating: 0, count: candidates.count * count)  // the image, once per candidate
     var totalPerturbation = [Float](repeating: 0, count: count)
     var image = run.original
 
     for step in 0..<run.config.steps {
-        batch.withUnsafeMutableBufferPointer { replicas in
-            image.withUnsafeBufferPointer { x in
-                for row in 0..<candidates.count {
-                    for i in 0..<count { replicas[row * count + i] = x[i] }
-                }
-            }
-        }
-        let answer = try run.logitsAndGradient(of: batch, count: candidates.count) { _ in seeds }
-        let scores = ClassScores(logits: answer.logits.prefix(classCount))
+        let answer = try run.logitsAndGradients(of: image, rows: candidates.count) { _ in seeds }
+        let scores = ClassScores(logits: answer.logits)
         run.record(step: step, image: image, scores: scores, loss: scores.margin(of: originalClass))
         if run.isSuccessful(scores) {
             return AttackOutcome(image: image, modifications: step, stopReason: .succeeded,
@@ -56,7 +49,7 @@ func runDeepFool(_ run: AttackRun) throws -> AttackOutcome {
         var nearest: (row: Int, distance: Double, norm: Double)?
         for (row, candidate) in candidates.enumerated() {
             var sumOfSquares = 0.0
-            answer.gradient.withUnsafeBufferPointer { gradients in
+            answer.gradients.withUnsafeBufferPointer { gradients in
                 for i in 0..<count {
                     let value = Double(gradients[row * count + i])
                     sumOfSquares += value * value
@@ -74,7 +67,7 @@ func runDeepFool(_ run: AttackRun) throws -> AttackOutcome {
         }
 
         let stepLength = Float((nearest.distance + 1e-4) / nearest.norm)
-        answer.gradient.withUnsafeBufferPointer { gradients in
+        answer.gradients.withUnsafeBufferPointer { gradients in
             totalPerturbation.withUnsafeMutableBufferPointer { total in
                 image.withUnsafeMutableBufferPointer { x in
                     run.original.withUnsafeBufferPointer { x0 in

@@ -35,6 +35,20 @@ public final class EfficientNetClassifier: Classifier {
         return (logits, gradient)
     }
 
+    /// One forward and one backward per row (``EfficientNetLite/logitsAndInputGradients(input:rows:logitGradients:)``).
+    public func logitsAndGradients(
+        image: [Float], rows: Int, lossGradients: ([Float]) -> [Float]
+    ) throws -> (logits: [Float], gradients: [Float]) {
+        var (logits, gradients) = try network.logitsAndInputGradients(input: Self.modelInput(image), rows: rows) {
+            lossGradients($0)
+        }
+        let scale = modelInputScale
+        gradients.withUnsafeMutableBufferPointer { values in
+            for i in values.indices { values[i] *= scale }
+        }
+        return (logits, gradients)
+    }
+
     static func modelInput(_ images: [Float]) -> [Float] {
         var input = images
         input.withUnsafeMutableBufferPointer { values in

@@ -151,9 +151,8 @@ public final class EfficientNetLite {
     /// For the golden tests: `adjustReLU6Outputs` runs between the forward and the backward pass
     /// with every stored ReLU6 output in forward order (stem; per block its expansion, if any,
     /// then its depthwise convolution; head), each `batch × side × side × channels`. The backward
-    /// pass reads these buffers only as masks (gradient passes where 0 < y < 6): the stem,
-    /// depthwise and pointwise backward passes read a stored output only through
-    /// `Compute.maskReLU6`, and none reads its input. So a test can read our masks and impose a
+    /// pass reads these buffers only as masks (gradient passes where 0 < y < 6), wherever the
+    /// mask is applied (a GEMM epilogue, the depthwise gather), and no layer reads its input. So a test can read our masks and impose a
     /// reference's where float32 rounding decides them. The pointers are valid during the call only.
     func logitsAndInputGradient(
         input: [Float], batch: Int,
@@ -191,6 +190,41 @@ public final class EfficientNetLite {
         let finalSide = w.sides.last ?? 1
         outputs.append(UnsafeMutableBufferPointer(start: w.headOutput, count: w.batch * finalSide * finalSide * weights.head.outChannels))
         return outputs
+    }
+
+    /// Runs one image forward once, then back-propagates several logit gradients from that single
+    /// forward: `logitGradients` maps the image's logits (`classCount`) to `rows × classCount`
+    /// values, one d loss / d logits per row; the answer holds the logits and one d loss / d input
+    /// per row (`rows × side × side × 3`).
+    ///
+    /// Equal to `rows` calls of ``logitsAndInputGradient(input:batch:lossGradient:)`` on the image,
+    /// each seeded with one row, for one forward instead of `rows` (DeepFool needs ∇(z_k − z_y) for
+    /// every candidate class k at the same image). One forward serves every row because the backward
+    /// pass never modifies what it reads of the forward: it reads the kept activations (stem, expanded,
+    /// depthwise and head outputs) only as ReLU6 masks, and writes only the gradient buffers and two
+    /// forward scratch buffers that no backward step reads before writing them, the pooled features
+    /// (reused for d pooled) and the stem's im2col columns (reused for d columns).
+    public func logitsAndInputGradients(
+        input: [Float], rows: Int, logitGradients: ([Float]) throws -> [Float]
+    ) throws -> (logits: [Float], gradients: [Float]) {
+        guard rows >= 1 else { throw EngineError.badInput("at least one logit gradient is needed, got \(rows)") }
+        let workspace = try prepare(input: input, batch: 1, forGradient: true)
+        forward(input, workspace)
+        let logits = Array(UnsafeBufferPointer(start: workspace.logits, count: classCount))
+        let seeds = try logitGradients(logits)
+        guard seeds.count == rows * classCount else {
+            throw EngineError.badInput("the logit gradients have \(seeds.count) values; \(rows) row(s) of \(classCount) need \(rows * classCount)")
+        }
+        let imageSize = input.count
+        var gradients = [Float](repeating: 0, count: rows * imageSize)
+        seeds.withUnsafeBufferPointer { dlogits in
+            gradients.withUnsafeMutableBufferPointer { dx in
+                for row in 0..<rows {
+                    backward(dlogits.baseAddress! + row * classCount, workspace, into: dx.baseAddress! + row * imageSize)
+                }
+            }
+        }
+        return (logits, gradients)
     }
 
     private func prepare(input: [Float], batch: Int, forGradient: Bool) throws -> Workspace {

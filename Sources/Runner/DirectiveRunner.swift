@@ -9,6 +9,8 @@
 //
 // A `sweep` job computes nothing: its points are jobs of their own (plain attacks, each cached
 // under its own key), which run first; the sweep's record is then assembled from their results.
+// A worker's attacks on one image and model share the network's answers at the original
+// (OriginalSharingClassifier): a sweep's points do not each classify the photo again.
 //
 // then each figure the job's directives show is taken from the cache or drawn (Figures) and
 // stored. Figures are cached apart from the computation, one entry per figure and language, under

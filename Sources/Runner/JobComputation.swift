@@ -167,9 +167,11 @@ struct JobComputation {
         }
         let progress = self.progress
         let partStart = clock.seconds
+        let sharing = try models.attackClassifier(for: model)
+        sharing.attack(original: imageUnits(fromEightBit: crop.pixels))
         let result: AttackResult
         do {
-            result = try Attacks.runAttack(config, on: classifier, image: crop.pixels) { report in
+            result = try Attacks.runAttack(config, on: sharing, image: crop.pixels) { report in
                 let elapsed = clock.seconds
                 var remaining = report.estimatedSecondsRemaining
                 if let partRemaining = remaining, parts > part {

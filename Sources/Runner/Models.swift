@@ -39,6 +39,7 @@ final class WeightsStore: @unchecked Sendable {
 final class WorkerModels {
     private let store: WeightsStore
     private var classifiers: [String: EfficientNetClassifier] = [:]
+    private var sharing: [String: OriginalSharingClassifier] = [:]
 
     init(store: WeightsStore) {
         self.store = store
@@ -48,6 +49,15 @@ final class WorkerModels {
         if let classifier = classifiers[model] { return classifier }
         let classifier = EfficientNetClassifier(weights: try store.weights(for: model))
         classifiers[model] = classifier
+        return classifier
+    }
+
+    /// The model for attacks, keeping its answers at the attacked image (``OriginalSharingClassifier``):
+    /// the jobs this worker runs on one image and model, a sweep's points, share them.
+    func attackClassifier(for model: String) throws(RunnerError) -> OriginalSharingClassifier {
+        if let classifier = sharing[model] { return classifier }
+        let classifier = OriginalSharingClassifier(try self.classifier(for: model))
+        sharing[model] = classifier
         return classifier
     }
 }

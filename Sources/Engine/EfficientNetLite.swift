@@ -105,6 +105,8 @@ public final class EfficientNetLite {
     /// Forward only: blocks share a few rotating buffers (about a third of the memory), used for
     /// batches the gradient workspace was not made for (an attack's final evaluations, queries).
     private var inferenceWorkspace: Workspace?
+    /// The batch sizes of the workspaces held, for tests of the memory they cost.
+    var workspaceBatches: (gradient: Int?, inference: Int?) { (gradientWorkspace?.batch, inferenceWorkspace?.batch) }
     /// Present while profiling: every pass adds its time per layer kind.
     var clock: LayerClock?
 
@@ -122,7 +124,14 @@ public final class EfficientNetLite {
 
     /// Logits, `batch × classCount`.
     public func logits(input: [Float], batch: Int) throws -> [Float] {
-        let chunk = Self.inferenceChunk
+        // A small batch that is a multiple of the gradient workspace's runs through that workspace
+        // in its chunks (an attack's final evaluation of the float and the saved image at batch 2
+        // after its steps at batch 1): a second workspace for it would raise the peak memory by
+        // a third for two passes.
+        var chunk = Self.inferenceChunk
+        if let gradientBatch = gradientWorkspace?.batch, batch <= Self.inferenceChunk, batch % gradientBatch == 0 {
+            chunk = gradientBatch
+        }
         if batch > chunk, gradientWorkspace?.batch != batch {
             let imageSize = inputSize * inputSize * 3
             var logits: [Float] = []
@@ -236,7 +245,11 @@ public final class EfficientNetLite {
         }
         if let gradientWorkspace, gradientWorkspace.batch == batch { return gradientWorkspace }
         if forGradient {
-            gradientWorkspace = nil  // released before the next one is allocated
+            // Both released before the next one is allocated: forward passes can use the gradient
+            // workspace too (see `logits`), and a workspace kept from before the first step (the
+            // clean image's classification) would otherwise sit beside it for the whole attack.
+            gradientWorkspace = nil
+            inferenceWorkspace = nil
             let fresh = Workspace(weights: weights, batch: batch, keepsActivations: true)
             gradientWorkspace = fresh
             return fresh

@@ -80,11 +80,14 @@ struct GoldenTests {
         let computedError = relativeL2Error(computedGradient, reference: reference.gradient)
         let goldenError = relativeL2Error(computedGradient, reference: goldenGradient)
         // One line per case for scripts/golden-every-kernel.sh to collect.
-        print("golden-result kernel=\(Compute.backendDescription.replacingOccurrences(of: " ", with: "_")) case=\(golden.name)"
-              + " logit_error=\(format(logitError)) gradient_error_reference_masks=\(format(maskedError))"
-              + " gradient_error_as_computed=\(format(computedError)) flips=\(masks.flips.count)"
-              + " listed=\(reference.boundaryUnits.count) worst_listed_stray=\(format(masks.worstStray))"
-              + " golden_logit_error=\(format(goldenLogitError)) golden_gradient_error=\(format(goldenError))")
+        let fields: [String] = [
+            "kernel=\(try MatrixKernels.ready().coreName)", "case=\(golden.name)",
+            "logit_error=\(format(logitError))", "gradient_error_reference_masks=\(format(maskedError))",
+            "gradient_error_as_computed=\(format(computedError))", "flips=\(masks.flips.count)",
+            "listed=\(reference.boundaryUnits.count)", "worst_listed_stray=\(format(masks.worstStray))",
+            "golden_logit_error=\(format(goldenLogitError))", "golden_gradient_error=\(format(goldenError))",
+        ]
+        print("golden-result " + fields.joined(separator: " "))
         for flip in masks.flips {
             print("golden-flip case=\(golden.name) layer=\(flip.unit.layer) index=\(flip.unit.index)"
                   + " float64_pre_activation_minus_edge=\(flip.unit.offset) edge=\(flip.unit.edge) our_output=\(flip.ourOutput)")
